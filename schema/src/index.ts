@@ -1,0 +1,4 @@
+export * from './verdict';
+export * from './manifest';
+export * from './result';
+export * from './progress';

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { SuiteNameSchema } from './verdict';
+
+/** A step of a grading, streamed as it happens (CLI lines, SSE events, the web page). */
+export const ProgressEventSchema = z.discriminatedUnion('stage', [
+  z.object({ stage: z.literal('queued') }),
+  z.object({ stage: z.literal('preparing'), message: z.string() }),
+  z.object({ stage: z.literal('compiling') }),
+  z.object({ stage: z.literal('suite'), suite: SuiteNameSchema, done: z.number().int(), total: z.number().int() }),
+  z.object({ stage: z.literal('finished'), verdict: z.string(), score: z.number() }),
+]);
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+
+export function describeProgress(e: ProgressEvent): string {
+  switch (e.stage) {
+    case 'queued': return 'queued';
+    case 'preparing': return e.message;
+    case 'compiling': return 'compiling';
+    case 'suite': return `suite:${e.suite} ${e.done}/${e.total}`;
+    case 'finished': return `finished: ${e.verdict} (${e.score})`;
+  }
+}
