@@ -2,3 +2,4 @@ export * from './verdict';
 export * from './manifest';
 export * from './result';
 export * from './progress';
+export * from './submission';
