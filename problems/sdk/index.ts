@@ -107,10 +107,11 @@ export interface CallBatch {
 /**
  * One structure of a given size, and the operation to time on it. The driver builds it in the
  * subject (`construct`, then every `setup` batch in order), then times `measure` batches from the
- * driver side.
+ * driver side. With `construct: null` the batches call exported functions instead of methods
+ * (e.g. `isBalanced` on inputs of length n).
  */
 export interface Workload {
-  construct: { className: string; args: unknown[] };
+  construct: { className: string; args: unknown[] } | null;
   setup: CallBatch[];
   measure: CallBatch;
 }
