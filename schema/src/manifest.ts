@@ -48,7 +48,16 @@ export const ManifestSchema = z
       .strict(),
     /** The class each probed operation must fall in. */
     complexity: z
-      .array(z.object({ operation: z.string().min(1), expected: ComplexityClassSchema.exclude(['inconclusive']) }).strict())
+      .array(
+        z
+          .object({
+            operation: z.string().min(1),
+            expected: ComplexityClassSchema.exclude(['inconclusive']),
+            /** Appended to the hint when the measured class is worse, e.g. "A Map plus a linked list keeps it O(1)." */
+            advice: z.string().optional(),
+          })
+          .strict(),
+      )
       .default([]),
     reference: z.object({ language: LanguageSchema, path: z.string().regex(/^reference\//) }).strict(),
     solutions: z.array(KnownSolutionSchema).default([]),
