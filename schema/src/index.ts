@@ -3,3 +3,4 @@ export * from './manifest';
 export * from './result';
 export * from './progress';
 export * from './submission';
+export * from './config';
