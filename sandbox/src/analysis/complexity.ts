@@ -1,0 +1,107 @@
+/**
+ * Fitting how an operation's cost grows: log2(ns per op) against log2(n), Theil–Sen slope with a
+ * bootstrap interval, then a class. Wall-clock timing cannot tell O(1) from O(log n), nor O(n)
+ * from O(n log n), so those pairs share a class.
+ */
+import type { ComplexityClass } from '@assay/schema';
+
+type Measured = Exclude<ComplexityClass, 'inconclusive'>;
+
+/** Upper exponent bound of each class (per-operation cost ~ n^exponent). */
+const UPPER: readonly [Measured, number][] = [
+  ['sublinear', 0.5],
+  ['linear', 1.5],
+  ['quadratic', 2.5],
+  ['cubic_or_worse', Infinity],
+];
+
+const RANK: Record<Measured, number> = { sublinear: 0, linear: 1, quadratic: 2, cubic_or_worse: 3 };
+
+export function classOfExponent(exponent: number): Measured {
+  return UPPER.find(([, upper]) => exponent < upper)![0];
+}
+
+/** >0 when `measured` grows faster than `expected`; 0 when equal or undecided. */
+export function compareClasses(measured: ComplexityClass, expected: ComplexityClass): number {
+  if (measured === 'inconclusive' || expected === 'inconclusive') return 0;
+  return RANK[measured] - RANK[expected];
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Median of the slopes between every pair of points with distinct x. */
+export function theilSenSlope(xs: readonly number[], ys: readonly number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < xs.length; i++)
+    for (let j = i + 1; j < xs.length; j++) if (xs[j] !== xs[i]) slopes.push((ys[j]! - ys[i]!) / (xs[j]! - xs[i]!));
+  return slopes.length ? median(slopes) : NaN;
+}
+
+/** Small deterministic generator (mulberry32): the same data always gives the same interval. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Fit {
+  exponent: number;
+  interval: [number, number];
+  /** The exponent's class when the whole interval lies inside it, else `inconclusive`. */
+  class: ComplexityClass;
+}
+
+/** Fits sizes against ns/op. `level` is the two-sided coverage of the bootstrap interval. */
+export function fitGrowth(sizes: readonly number[], nsPerOp: readonly number[], level = 0.9, resamples = 500): Fit {
+  const xs = sizes.map(Math.log2);
+  const ys = nsPerOp.map((t) => Math.log2(Math.max(t, 1e-3)));
+  const exponent = theilSenSlope(xs, ys);
+  if (xs.length < 4 || !Number.isFinite(exponent)) return { exponent: Number.isFinite(exponent) ? exponent : 0, interval: [-Infinity, Infinity], class: 'inconclusive' };
+  const rand = mulberry32(xs.length * 7919 + Math.round(exponent * 1e6));
+  const boot: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const bx: number[] = [];
+    const by: number[] = [];
+    for (let i = 0; i < xs.length; i++) {
+      const k = Math.floor(rand() * xs.length);
+      bx.push(xs[k]!);
+      by.push(ys[k]!);
+    }
+    const s = theilSenSlope(bx, by);
+    if (Number.isFinite(s)) boot.push(s);
+  }
+  boot.sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  const lo = boot[Math.floor(tail * (boot.length - 1))]!;
+  const hi = boot[Math.ceil((1 - tail) * (boot.length - 1))]!;
+  const cls = classOfExponent(exponent);
+  const sure = classOfExponent(lo) === cls && classOfExponent(hi) === cls;
+  return { exponent, interval: [lo, hi], class: sure ? cls : 'inconclusive' };
+}
+
+const WORDS: Record<Measured, string> = {
+  sublinear: 'sublinearly (O(1) or O(log n))',
+  linear: 'linearly (O(n) or O(n log n))',
+  quadratic: 'quadratically (O(n²))',
+  cubic_or_worse: 'cubically or worse',
+};
+
+/** A hint when the measured class is confidently worse than expected; otherwise undefined. */
+export function complexityHint(operation: string, fit: Fit, expected: ComplexityClass, advice?: string): string | undefined {
+  if (compareClasses(fit.class, expected) <= 0 || fit.class === 'inconclusive' || expected === 'inconclusive') return undefined;
+  const [lo, hi] = fit.interval;
+  return (
+    `\`${operation}\` grows ${WORDS[fit.class]} with the input size (exponent ${fit.exponent.toFixed(2)}, ` +
+    `90% interval ${lo.toFixed(2)}–${hi.toFixed(2)}); expected ${WORDS[expected]}.` +
+    (advice ? ` ${advice}` : '')
+  );
+}
