@@ -37,6 +37,8 @@ export const LatencyResultSchema = z.object({
   ratio: z.number(),
   allowedRatio: z.number(),
   passed: z.boolean(),
+  /** Why the benchmark could not measure the candidate, when it could not. */
+  error: z.string().optional(),
 });
 export type LatencyResult = z.infer<typeof LatencyResultSchema>;
 

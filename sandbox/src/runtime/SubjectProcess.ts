@@ -110,10 +110,10 @@ export class SubjectProcess implements Subject {
 
   constructor(private readonly opts: SubjectOptions) {
     this.child = spawn(opts.node, ['--expose-gc', `--max-old-space-size=${opts.heapMb}`, opts.script], {
-      cwd: opts.dir,
+      cwd: '/',
       uid: opts.uid,
       gid: opts.uid,
-      env: { PATH: '', NODE_ENV: 'production', HOME: opts.dir, ASSAY_ESBUILD: opts.esbuild, ...opts.env },
+      env: { PATH: '', NODE_ENV: 'production', HOME: opts.dir, ASSAY_WORKDIR: opts.dir, ASSAY_ESBUILD: opts.esbuild, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (c: Buffer) => this.onOutput('stdout', c));

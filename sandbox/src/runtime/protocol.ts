@@ -206,15 +206,15 @@ export class RpcChannel {
     } catch {
       return this.close(new Error('protocol corrupted: a line is not JSON'));
     }
-    const m = msg as Partial<Request & Response>;
+    const m = msg as { t?: unknown; id?: unknown; op?: unknown };
     if (m.t === 'res' && typeof m.id === 'number') {
       const p = this.pending.get(m.id);
       if (!p) return; // late answer to a call we gave up on
       this.pending.delete(m.id);
-      p.resolve(m as Response);
+      p.resolve(m as unknown as Response);
     } else if (m.t === 'req' && typeof m.id === 'number' && typeof m.op === 'string') {
       const id = m.id;
-      this.onRequest(m as Request).then(
+      this.onRequest(m as unknown as Request).then(
         (value) => this.send({ t: 'res', id, ok: true, value }),
         (e) => this.send({ t: 'res', id, ok: false, error: errorToWire(e) }),
       );

@@ -14,6 +14,10 @@ import { decodeValue, encodeValue, RpcChannel, type Codec, type RefTag, type Req
 import { parseEsbuildDiagnostics } from './diagnostics';
 
 const ESBUILD = process.env.ASSAY_ESBUILD ?? '/opt/assay/bin/esbuild';
+// Our files are ours alone (the reference solution must stay unreadable to the candidate), and
+// the working directory is a tmpfs only this uid may enter, so we chdir after dropping to it.
+process.umask(0o077);
+process.chdir(process.env.ASSAY_WORKDIR ?? '/');
 const DRIVER_OBJECT = Symbol('assay.driverObject');
 
 /** Objects the driver holds references to, by id. */

@@ -1,0 +1,22 @@
+import { Grader } from '@assay/sandbox';
+import { loadProblem, listProblemIds, ProblemPackageError, type ProblemPackage } from '@assay/problems';
+import { CliError } from './CliError';
+
+/** Connects to Docker and readies the runner image, with a progress line when it is built. */
+export async function openGrader(): Promise<Grader> {
+  try {
+    return await Grader.create({ onImageBuild: (line) => process.stderr.write(`${line}\n`) });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+export async function problemOrExplain(id: string): Promise<ProblemPackage> {
+  try {
+    return await loadProblem(id);
+  } catch (e) {
+    if (e instanceof ProblemPackageError && /no such problem|not a problem id/.test(e.message))
+      throw new CliError(`unknown problem "${id}"; known problems: ${(await listProblemIds()).join(', ')}`);
+    throw new CliError(`problem "${id}" is broken: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Complexity probes: for each probed operation, ns/op at sizes 2^8…2^16 (fresh structure per
+ * size, calibrated ~2 ms batches, warm-up, GC before each sample, minimum of rounds), in two
+ * trials (ascending, then descending sizes), fitted on a log-log scale. A class is reported
+ * only when the interval sits inside it and both trials agree.
+ */
+import { DEFAULT_PROBE_SIZES, type ProbeDef } from '@assay/problems/sdk';
+import type { ComplexityResult, Manifest, TestResult } from '@assay/schema';
+import { classOfExponent, complexityHint, compareClasses, fitGrowth } from '../analysis/complexity';
+import type { Session } from './Session';
+import { SubjectGoneError } from './SubjectProcess';
+import { seededRng } from './TestRunner';
+import { WorkloadTimer } from './WorkloadTimer';
+
+const ROUNDS = 5;
+/** A probe stops growing once one size has taken this long (quadratic setups get expensive). */
+const SIZE_BUDGET_MS = 1500;
+const PROBE_BUDGET_MS = 8000;
+
+export interface ProbeOutcome {
+  result: ComplexityResult;
+  test: TestResult;
+}
+
+export async function runProbe(session: Session, probe: ProbeDef, manifest: Manifest, seed: number): Promise<ProbeOutcome> {
+  const spec = manifest.complexity.find((c) => c.operation === probe.operation);
+  if (!spec) throw new Error(`probe "${probe.operation}" has no expected class in the manifest`);
+  const sizes = [...(probe.sizes ?? DEFAULT_PROBE_SIZES)].sort((a, b) => a - b);
+  const started = performance.now();
+  const base = { name: `complexity: ${probe.operation}`, sample: false };
+  let trials: Map<number, number>[];
+  try {
+    const first = await measureTrial(session, probe, sizes, seed, started);
+    const second = await measureTrial(session, probe, [...first.keys()].reverse(), seed, started);
+    trials = [first, second];
+  } catch (e) {
+    const message = e instanceof SubjectGoneError ? e.fault.message : `candidate code failed while being measured: ${describe(e)}`;
+    const result: ComplexityResult = { operation: probe.operation, sizes: [], nsPerOp: [], exponent: 0, interval: [0, 0], class: 'inconclusive', expected: spec.expected };
+    return { result, test: { ...base, status: 'error', durationMs: elapsed(started), message } };
+  }
+  const measured = [...trials[0]!.keys()].filter((n) => trials.every((t) => t.has(n))).sort((a, b) => a - b);
+  const nsPerOp = measured.map((n) => Math.min(...trials.map((t) => t.get(n)!)));
+  const fit = fitGrowth(measured, nsPerOp);
+  // Each trial on its own is noisier: it must land on the same side of the boundaries, no more.
+  const perTrial = trials.map((t) => classOfExponent(fitGrowth(measured, measured.map((n) => t.get(n)!)).exponent));
+  const agreed = perTrial.every((c) => c === fit.class) ? fit.class : 'inconclusive';
+  const hint = complexityHint(probe.operation, { ...fit, class: agreed }, spec.expected, spec.advice);
+  const result: ComplexityResult = {
+    operation: probe.operation,
+    sizes: measured,
+    nsPerOp: nsPerOp.map((v) => Math.round(v * 10) / 10),
+    exponent: round(fit.exponent),
+    interval: [round(fit.interval[0]), round(fit.interval[1])],
+    class: agreed,
+    expected: spec.expected,
+    ...(hint ? { hint } : {}),
+  };
+  const worse = compareClasses(agreed, spec.expected) > 0;
+  const test: TestResult = {
+    ...base,
+    status: worse ? 'failed' : 'passed',
+    durationMs: elapsed(started),
+    message: hint ?? `measured ${agreed} (exponent ${result.exponent}), expected ${spec.expected}`,
+  };
+  return { result, test };
+}
+
+async function measureTrial(session: Session, probe: ProbeDef, sizes: number[], seed: number, started: number): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const timer = new WorkloadTimer(await session.subject());
+  let rttKnown = false;
+  for (const n of sizes) {
+    const sizeStart = performance.now();
+    const built = await timer.build(probe.workload(n, seededRng(seed, 'complexity', probe.operation, String(n))));
+    if (!rttKnown) {
+      await timer.measureRoundTrip(built);
+      rttKnown = true;
+    }
+    const count = await timer.calibrate(built);
+    await timer.timeBatch(built, count); // warm-up at this size
+    out.set(n, await timer.minOfRounds(built, count, ROUNDS));
+    await timer.release(built);
+    const now = performance.now();
+    if (now - sizeStart > SIZE_BUDGET_MS || now - started > PROBE_BUDGET_MS) break;
+  }
+  return out;
+}
+
+function describe(e: unknown): string {
+  const err = e as { remoteName?: string; name?: string; message?: string };
+  return `${err.remoteName ?? err.name ?? 'Error'}: ${String(err.message ?? e).slice(0, 300)}`;
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+const elapsed = (since: number) => Math.round(performance.now() - since);

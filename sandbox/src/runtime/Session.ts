@@ -1,0 +1,68 @@
+/**
+ * One solution's life in the sandbox: its subject process, restarted (and its code reloaded)
+ * after a crash or a timeout, and the faults that ended each process.
+ */
+import type { CodeUnit, SubjectFault } from './payload';
+import { OutputCapture, SubjectProcess, type LoadOutcome, type SubjectOptions } from './SubjectProcess';
+
+export interface SessionOptions extends Omit<SubjectOptions, 'output'> {
+  output?: OutputCapture;
+}
+
+export class Session {
+  private current: SubjectProcess | undefined;
+  readonly faults: SubjectFault[] = [];
+  readonly output: OutputCapture;
+
+  constructor(
+    private readonly opts: SessionOptions & { output: OutputCapture },
+    private readonly unit: CodeUnit,
+  ) {
+    this.output = opts.output;
+  }
+
+  /** Starts the first process and loads the code; compile and load failures come back as values. */
+  async start(): Promise<LoadOutcome> {
+    this.current = new SubjectProcess(this.opts);
+    try {
+      return await this.current.load(this.unit);
+    } catch (e) {
+      const fault = await this.current.exited;
+      return { ok: false, kind: 'load', message: fault.message || (e as Error).message };
+    }
+  }
+
+  /** The live process, restarted and reloaded if the last one died. */
+  async subject(): Promise<SubjectProcess> {
+    if (this.current?.alive) return this.current;
+    if (this.current) this.noteExit(await this.current.exited);
+    this.current = new SubjectProcess(this.opts);
+    const loaded = await this.current.load(this.unit);
+    if (!loaded.ok) throw new Error('the code loaded once but not on restart');
+    return this.current;
+  }
+
+  /** Kills the process (and its children) for `reason`; the next `subject()` starts a fresh one. */
+  async recycle(reason: SubjectFault): Promise<void> {
+    if (!this.current) return;
+    const proc = this.current;
+    await proc.terminate(reason);
+    this.noteExit(await proc.exited);
+    this.current = undefined;
+  }
+
+  private noteExit(fault: SubjectFault): void {
+    if (this.faults.at(-1) !== fault) this.faults.push(fault);
+  }
+
+  count(kind: SubjectFault['kind']): number {
+    return this.faults.filter((f) => f.kind === kind).length;
+  }
+
+  async close(): Promise<void> {
+    const proc = this.current;
+    this.current = undefined;
+    if (proc?.alive) await proc.terminate({ kind: 'crash', message: 'grading finished' });
+    else if (proc) this.noteExit(await proc.exited);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Runs correctness and stress tests against the candidate's session, one at a time, each with
+ * its own seeded randomness and timeout. Hidden tests report their name and status only: no
+ * message, value or candidate text that could carry their data back out.
+ */
+import type { Exposed, HttpClient, Rng, TestContext, TestDef } from '@assay/problems/sdk';
+import type { SuiteName, SuiteResult, TestResult } from '@assay/schema';
+import { mulberry32 } from '../analysis/complexity';
+import type { Session } from './Session';
+import { SubjectGoneError } from './SubjectProcess';
+
+export function seededRng(seed: number, ...parts: string[]): Rng {
+  let h = seed >>> 0;
+  for (const ch of parts.join('\u0000')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  const next = mulberry32(h);
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    pick: (items) => items[Math.floor(next() * items.length)]!,
+    shuffle: (items) => {
+      const a = [...items];
+      for (let i = a.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [a[i], a[j]] = [a[j]!, a[i]!];
+      }
+      return a;
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Error names a hidden test may report: a free-form name could smuggle the test's data out. */
+const KNOWN_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError']);
+
+export interface RunLimits {
+  testTimeoutMs: number;
+  /** Absolute time (performance.now()) after which remaining tests are not started. */
+  deadline: number;
+  /** Stop starting tests after this many timeouts (a busy loop would otherwise cost each test its timeout). */
+  maxTimeouts: number;
+}
+
+type Outcome = { kind: 'passed' } | { kind: 'threw'; error: unknown } | { kind: 'timeout' };
+
+export class TestRunner {
+  constructor(
+    private readonly session: Session,
+    private readonly seed: number,
+    private readonly limits: RunLimits,
+    private readonly http: HttpClient | undefined,
+  ) {}
+
+  /** Why no further test may start, if so. */
+  stopReason(): string | undefined {
+    if (performance.now() > this.limits.deadline) return "not run: the grading's time limit was reached";
+    if (this.session.count('timeout') >= this.limits.maxTimeouts) return 'not run: earlier tests timed out';
+    if (this.session.count('memory') > 0) return 'not run: the memory limit was hit';
+    if (this.session.count('output') > 0) return 'not run: the output limit was hit';
+    if (this.session.count('crash') >= 3) return 'not run: the candidate process kept crashing';
+    return undefined;
+  }
+
+  async runSuite(name: SuiteName, weight: number, tests: TestDef[], onTest: (done: number, total: number) => void): Promise<SuiteResult> {
+    const results: TestResult[] = [];
+    for (const test of tests) {
+      results.push(await this.runTest(name, test));
+      onTest(results.length, tests.length);
+    }
+    return { name, weight, passed: results.filter((r) => r.status === 'passed').length, total: results.length, tests: results };
+  }
+
+  private async runTest(suite: SuiteName, test: TestDef): Promise<TestResult> {
+    const base = { name: test.name, sample: test.sample };
+    const stop = this.stopReason();
+    if (stop) return { ...base, status: 'skipped', durationMs: 0, message: stop };
+    let subject;
+    try {
+      subject = await this.session.subject();
+    } catch (e) {
+      return { ...base, status: 'error', durationMs: 0, message: `the candidate process could not be restarted: ${(e as Error).message}` };
+    }
+    this.session.output.capturing = test.sample;
+    const ctx: TestContext = {
+      subject,
+      http: this.http ?? notAService,
+      rng: seededRng(this.seed, suite, test.name),
+      expose: <T extends object>(target: T) => ({ __exposed: target }) as Exposed<T>,
+      sleep,
+    };
+    const timeoutMs = test.timeoutMs ?? this.limits.testTimeoutMs;
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race<Outcome>([
+      test.run(ctx).then(
+        () => ({ kind: 'passed' }),
+        (error: unknown) => ({ kind: 'threw', error }),
+      ),
+      new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    this.session.output.capturing = false;
+    if (outcome.kind === 'passed') return { ...base, status: 'passed', durationMs };
+    if (outcome.kind === 'timeout') {
+      await this.session.recycle({ kind: 'timeout', message: `a test ran longer than ${timeoutMs} ms` });
+      return { ...base, status: 'timeout', durationMs, message: `timed out after ${timeoutMs} ms` };
+    }
+    return { ...base, durationMs, ...describeFailure(outcome.error, test.sample) };
+  }
+}
+
+const notAService: HttpClient = {
+  baseUrl: '',
+  request: () => Promise.reject(new Error('this problem has no HTTP server: use ctx.subject')),
+};
+
+function describeFailure(error: unknown, sample: boolean): Pick<TestResult, 'status' | 'message' | 'expected' | 'actual'> {
+  const e = error as { name?: string; message?: string; expected?: unknown; actual?: unknown; remote?: boolean; remoteName?: string };
+  if (error instanceof SubjectGoneError) return { status: 'error', message: error.fault.message };
+  if (e?.remote === true) {
+    const name = String(e.remoteName);
+    if (sample) return { status: 'error', message: `candidate code threw ${name}: ${String(e.message).slice(0, 500)}` };
+    return { status: 'error', message: `candidate code threw ${KNOWN_ERRORS.has(name) ? `a ${name}` : 'an error'}` };
+  }
+  if (e?.name === 'AssertionFailure') {
+    if (sample) return { status: 'failed', message: String(e.message), expected: e.expected, actual: e.actual };
+    return { status: 'failed', message: 'wrong answer' };
+  }
+  // The test itself broke on a value it did not expect from the candidate.
+  return { status: 'failed', message: sample ? `unexpected result: ${String(e?.message ?? error).slice(0, 500)}` : 'wrong answer' };
+}

@@ -1,0 +1,75 @@
+/**
+ * Times a problem's workload in a subject process from the driver side: the subject only runs
+ * prepared batches of calls; the clock is the driver's, so candidate code cannot fake its speed.
+ */
+import type { RemoteObject, Workload } from '@assay/problems/sdk';
+import type { SubjectProcess } from './SubjectProcess';
+
+/** A built workload: the structure and its measured batch, ready to time. */
+export interface BuiltWorkload {
+  instance: RemoteObject | null;
+  batch: number;
+  setupMs: number;
+}
+
+const TARGET_BATCH_NS = 2_000_000;
+const MAX_COUNT = 1 << 22;
+
+export class WorkloadTimer {
+  private rttNs = 0;
+
+  constructor(readonly subject: SubjectProcess) {}
+
+  /** Constructs the structure, runs every setup batch in order, prepares the measured batch. */
+  async build(w: Workload): Promise<BuiltWorkload> {
+    const started = performance.now();
+    const instance = w.construct ? await this.subject.construct(w.construct.className, ...w.construct.args) : null;
+    for (const step of w.setup) {
+      if (step.argsList.length === 0) continue;
+      const id = await this.subject.prepare(instance, step.method, step.argsList);
+      await this.subject.runBatch(id, step.argsList.length);
+      await this.subject.release(null, [id]);
+    }
+    const batch = await this.subject.prepare(instance, w.measure.method, w.measure.argsList);
+    return { instance, batch, setupMs: performance.now() - started };
+  }
+
+  async release(b: BuiltWorkload): Promise<void> {
+    await this.subject.release(b.instance, [b.batch]);
+  }
+
+  /** The fixed cost of one `run` round trip, subtracted from every timing. */
+  async measureRoundTrip(b: BuiltWorkload): Promise<number> {
+    let best = Infinity;
+    for (let i = 0; i < 15; i++) best = Math.min(best, await this.subject.runBatch(b.batch, 0));
+    this.rttNs = best;
+    return best;
+  }
+
+  /** Calls per batch so that one batch takes about 2 ms (the measured calls run for real). */
+  async calibrate(b: BuiltWorkload, capNs = 250_000_000): Promise<number> {
+    let count = 1;
+    for (;;) {
+      const ns = await this.timeBatch(b, count);
+      if (ns * count >= TARGET_BATCH_NS || count >= MAX_COUNT || ns * count >= capNs) return count;
+      const grow = ns > 0 ? Math.ceil(TARGET_BATCH_NS / (ns * count)) : 8;
+      count = Math.min(MAX_COUNT, count * Math.min(8, Math.max(2, grow)));
+    }
+  }
+
+  /** Nanoseconds per call for one batch of `count` calls. */
+  async timeBatch(b: BuiltWorkload, count: number): Promise<number> {
+    const ns = await this.subject.runBatch(b.batch, count);
+    return Math.max(ns - this.rttNs, 1) / count;
+  }
+
+  /** Minimum ns/call over `rounds` batches, each after a full GC. */
+  async minOfRounds(b: BuiltWorkload, count: number, rounds: number): Promise<number> {
+    let best = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      await this.subject.gc();
+      best = Math.min(best, await this.timeBatch(b, count));
+    }
+    return best;
+  }
+}
