@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { Grader } from '@assay/sandbox';
 import { loadProblem, listProblemIds, ProblemPackageError, type ProblemPackage } from '@assay/problems';
 import { CliError } from './CliError';
@@ -5,7 +6,9 @@ import { CliError } from './CliError';
 /** Connects to Docker and readies the runner image, with a progress line when it is built. */
 export async function openGrader(): Promise<Grader> {
   try {
-    return await Grader.create({ onImageBuild: (line) => process.stderr.write(`${line}\n`) });
+    // Warnings and internal failures go to stderr as JSON lines; stdout stays the report.
+    const logger = pino({ level: process.env.ASSAY_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+    return await Grader.create({ logger, onImageBuild: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     throw new CliError((e as Error).message);
   }

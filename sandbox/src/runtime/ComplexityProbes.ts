@@ -34,7 +34,8 @@ export async function runProbe(session: Session, probe: ProbeDef, manifest: Mani
     const second = await measureTrial(session, probe, [...first.keys()].reverse(), seed, started);
     trials = [first, second];
   } catch (e) {
-    const message = e instanceof SubjectGoneError ? e.fault.message : `candidate code failed while being measured: ${describe(e)}`;
+    // No candidate text here: by now the candidate has seen hidden data it could echo back.
+    const message = e instanceof SubjectGoneError ? e.fault.message : `candidate code threw while \`${probe.operation}\` was measured`;
     const result: ComplexityResult = { operation: probe.operation, sizes: [], nsPerOp: [], exponent: 0, interval: [0, 0], class: 'inconclusive', expected: spec.expected };
     return { result, test: { ...base, status: 'error', durationMs: elapsed(started), message } };
   }
@@ -84,11 +85,6 @@ async function measureTrial(session: Session, probe: ProbeDef, sizes: number[], 
     if (now - sizeStart > SIZE_BUDGET_MS || now - started > PROBE_BUDGET_MS) break;
   }
   return out;
-}
-
-function describe(e: unknown): string {
-  const err = e as { remoteName?: string; name?: string; message?: string };
-  return `${err.remoteName ?? err.name ?? 'Error'}: ${String(err.message ?? e).slice(0, 300)}`;
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;

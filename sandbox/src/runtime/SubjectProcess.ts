@@ -264,8 +264,8 @@ export class SubjectProcess implements Subject {
     return elapsed;
   }
 
-  async gc(): Promise<void> {
-    await this.send('gc', {});
+  async gc(type: 'full' | 'minor'): Promise<void> {
+    await this.send('gc', { type });
   }
 
   async release(target: RemoteObject | null, batches: number[]): Promise<void> {

@@ -44,6 +44,12 @@ export interface RunLimits {
 type Outcome = { kind: 'passed' } | { kind: 'threw'; error: unknown } | { kind: 'timeout' };
 
 export class TestRunner {
+  /**
+   * Once candidate code has seen a hidden test's data it could replay it in a later sample
+   * test's output or return value; from then on every test is reported like a hidden one.
+   */
+  private hiddenSeen = false;
+
   constructor(
     private readonly session: Session,
     private readonly seed: number,
@@ -63,7 +69,9 @@ export class TestRunner {
 
   async runSuite(name: SuiteName, weight: number, tests: TestDef[], onTest: (done: number, total: number) => void): Promise<SuiteResult> {
     const results: TestResult[] = [];
-    for (const test of tests) {
+    // Samples first: they are shown in full only while no hidden data has reached the candidate.
+    const ordered = [...tests.filter((t) => t.sample), ...tests.filter((t) => !t.sample)];
+    for (const test of ordered) {
       results.push(await this.runTest(name, test));
       onTest(results.length, tests.length);
     }
@@ -71,7 +79,8 @@ export class TestRunner {
   }
 
   private async runTest(suite: SuiteName, test: TestDef): Promise<TestResult> {
-    const base = { name: test.name, sample: test.sample };
+    const shown = test.sample && !this.hiddenSeen;
+    const base = { name: test.name, sample: shown };
     const stop = this.stopReason();
     if (stop) return { ...base, status: 'skipped', durationMs: 0, message: stop };
     let subject;
@@ -80,7 +89,8 @@ export class TestRunner {
     } catch (e) {
       return { ...base, status: 'error', durationMs: 0, message: `the candidate process could not be restarted: ${(e as Error).message}` };
     }
-    this.session.output.capturing = test.sample;
+    this.session.output.capturing = shown;
+    if (!shown) this.hiddenSeen = true;
     const ctx: TestContext = {
       subject,
       http: this.http ?? notAService,
@@ -106,7 +116,7 @@ export class TestRunner {
       await this.session.recycle({ kind: 'timeout', message: `a test ran longer than ${timeoutMs} ms` });
       return { ...base, status: 'timeout', durationMs, message: `timed out after ${timeoutMs} ms` };
     }
-    return { ...base, durationMs, ...describeFailure(outcome.error, test.sample) };
+    return { ...base, durationMs, ...describeFailure(outcome.error, shown) };
   }
 }
 

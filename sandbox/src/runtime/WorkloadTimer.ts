@@ -63,11 +63,15 @@ export class WorkloadTimer {
     return Math.max(ns - this.rttNs, 1) / count;
   }
 
-  /** Minimum ns/call over `rounds` batches, each after a full GC. */
+  /**
+   * Minimum ns/call over `rounds` batches: a full GC first (the setup's garbage), then a
+   * young-generation GC before each batch (the previous batch's garbage) — cheap, and enough.
+   */
   async minOfRounds(b: BuiltWorkload, count: number, rounds: number): Promise<number> {
+    await this.subject.gc('full');
     let best = Infinity;
     for (let r = 0; r < rounds; r++) {
-      await this.subject.gc();
+      await this.subject.gc('minor');
       best = Math.min(best, await this.timeBatch(b, count));
     }
     return best;

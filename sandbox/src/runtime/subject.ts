@@ -180,7 +180,9 @@ async function handle(req: Request): Promise<unknown> {
     case 'run':
       return runBatch(Number(req.batch), Number(req.count));
     case 'gc':
-      (globalThis as { gc?: () => void }).gc?.();
+      (globalThis as { gc?: (o?: { type: string; execution: string }) => void }).gc?.(
+        req.type === 'minor' ? { type: 'minor', execution: 'sync' } : undefined,
+      );
       return null;
     default:
       throw new Error(`unsupported op ${req.op}`);
