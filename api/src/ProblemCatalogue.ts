@@ -1,0 +1,56 @@
+/** The problem packages this API offers: loaded from disk at start, recorded by version in PostgreSQL. */
+import type { ProblemPackage } from '@assay/problems';
+import type { Config } from '@assay/schema';
+import { syncProblems, type Pool } from '@assay/worker';
+import type { Logger } from 'pino';
+
+export class ProblemCatalogue {
+  private readonly byId = new Map<string, ProblemPackage>();
+  private readonly samples = new Map<string, Promise<string[]>>();
+
+  private constructor(private readonly config: Pick<Config, 'practiceProblems'>) {}
+
+  static async load(pool: Pool, config: Pick<Config, 'practiceProblems'>, logger: Logger): Promise<ProblemCatalogue> {
+    const c = new ProblemCatalogue(config);
+    for (const pkg of await syncProblems(pool, logger)) c.byId.set(pkg.manifest.id, pkg);
+    logger.info({ problems: [...c.byId.keys()] }, `offering ${c.byId.size} problem(s)`);
+    return c;
+  }
+
+  get(id: string): ProblemPackage | undefined {
+    return this.byId.get(id);
+  }
+
+  list(): ProblemPackage[] {
+    return [...this.byId.values()].sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()].sort();
+  }
+
+  /** Open to anonymous practice submissions. */
+  isPractice(id: string): boolean {
+    return this.config.practiceProblems.includes('*') || this.config.practiceProblems.includes(id);
+  }
+
+  /** Names of the sample tests, read from the (trusted) suites bundle; hidden tests are never listed. */
+  sampleTestNames(pkg: ProblemPackage): Promise<string[]> {
+    let p = this.samples.get(pkg.contentHash);
+    if (!p) {
+      p = (async () => {
+        try {
+          const mod = (await import(`data:text/javascript;base64,${Buffer.from(pkg.suitesBundle).toString('base64')}`)) as {
+            default?: { correctness?: Array<{ name: string; sample: boolean }>; stress?: Array<{ name: string; sample: boolean }> };
+          };
+          const s = mod.default ?? {};
+          return [...(s.correctness ?? []), ...(s.stress ?? [])].filter((t) => t.sample).map((t) => t.name);
+        } catch {
+          return [];
+        }
+      })();
+      this.samples.set(pkg.contentHash, p);
+    }
+    return p;
+  }
+}

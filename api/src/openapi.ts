@@ -1,0 +1,128 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ProgressEventSchema, ResultSchema, SUBMISSION_LIMITS, SubmissionRequestSchema } from '@assay/schema';
+import {
+  DeliveryListQuerySchema,
+  DeliverySchema,
+  IdParamSchema,
+  ProblemDetailSchema,
+  ProblemDetailsSchema,
+  ProblemSummarySchema,
+  ReadinessSchema,
+  SubmissionListQuerySchema,
+  SubmissionListSchema,
+  SubmissionSchema,
+  WebhookEndpointCreateSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
+} from './schemas';
+
+let cached: object | undefined;
+
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const reg = new OpenAPIRegistry();
+  const bearer = reg.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from `npx assay keys create --org <name>`' });
+  const Problem = reg.register('ProblemDetails', ProblemDetailsSchema);
+  const Result = reg.register('Result', ResultSchema);
+  const Submission = reg.register('Submission', SubmissionSchema);
+  reg.register('ProgressEvent', ProgressEventSchema);
+  const SubmissionRequest = reg.register('SubmissionRequest', SubmissionRequestSchema);
+  const errors = (...codes: number[]) =>
+    Object.fromEntries(codes.map((c) => [c, { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]));
+  const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+  const authed = [{ [bearer.name]: [] }];
+  const optionalAuth = [{ [bearer.name]: [] }, {}];
+  void Result;
+
+  reg.registerPath({
+    method: 'post',
+    path: '/v1/submissions',
+    summary: 'Submit a solution for grading',
+    description: `Validates, stores and queues the submission; answers 202 with its id and a Location. Limits: at most ${SUBMISSION_LIMITS.maxFiles} files of ${SUBMISSION_LIMITS.maxFileBytes} bytes each, ${SUBMISSION_LIMITS.maxTotalBytes} bytes in all. Practice problems accept anonymous submissions (rate-limited per client); with an API key the submission belongs to its organisation. With \`Idempotency-Key\`, the same key and body return the same submission, and the same key with another body is a 422. A \`callbackUrl\` receives a signed webhook (Standard Webhooks) when grading ends; the answer carries its \`callbackSecret\`.`,
+    security: optionalAuth,
+    request: {
+      headers: z.object({ 'Idempotency-Key': z.string().max(255).optional() }),
+      body: { required: true, content: { 'application/json': { schema: SubmissionRequest } } },
+    },
+    responses: { 202: json(Submission, 'accepted and queued'), ...errors(400, 401, 413, 415, 422, 429, 503) },
+  });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/submissions',
+    summary: "List your organisation's submissions, newest first",
+    security: authed,
+    request: { query: SubmissionListQuerySchema },
+    responses: { 200: json(SubmissionListSchema, 'a page; pass nextCursor as cursor for the next'), ...errors(401, 422) },
+  });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/submissions/{id}',
+    summary: 'A submission and, once graded, its result',
+    security: optionalAuth,
+    request: { params: IdParamSchema },
+    responses: { 200: json(Submission, 'the submission'), ...errors(404) },
+  });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/submissions/{id}/events',
+    summary: 'Live progress (Server-Sent Events)',
+    description:
+      'Events: `status` ({status}), `progress` (a ProgressEvent: compiling, suite:correctness 7/12, …), then `result` (the Submission with its result), after which the stream ends. A late client first gets the steps so far. Each step has an `id`; reconnecting with `Last-Event-ID` skips those already seen.',
+    security: optionalAuth,
+    request: { params: IdParamSchema },
+    responses: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(404) },
+  });
+  reg.registerPath({ method: 'get', path: '/v1/problems', summary: 'The problems on offer', responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems') } });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/problems/{id}',
+    summary: 'A problem: statement, starter code, limits, sample test names',
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(ProblemDetailSchema, 'the problem'), ...errors(404) },
+  });
+  reg.registerPath({
+    method: 'post',
+    path: '/v1/webhook-endpoints',
+    summary: 'Add a webhook endpoint for your organisation',
+    description: 'Every submission of the organisation sends its completion to each endpoint, signed with the endpoint secret returned here (`whsec_…`).',
+    security: authed,
+    request: { body: { required: true, content: { 'application/json': { schema: WebhookEndpointCreateSchema } } } },
+    responses: { 201: json(WebhookEndpointWithSecretSchema, 'created'), ...errors(401, 422) },
+  });
+  reg.registerPath({ method: 'get', path: '/v1/webhook-endpoints', summary: 'Your webhook endpoints', security: authed, responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401) } });
+  reg.registerPath({ method: 'get', path: '/v1/webhook-endpoints/{id}', summary: 'One endpoint with its signing secret', security: authed, request: { params: IdParamSchema }, responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404) } });
+  reg.registerPath({ method: 'delete', path: '/v1/webhook-endpoints/{id}', summary: 'Remove an endpoint', security: authed, request: { params: IdParamSchema }, responses: { 204: { description: 'removed' }, ...errors(401, 404) } });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/webhook-deliveries',
+    summary: 'The delivery log: every webhook sent, with each attempt',
+    security: authed,
+    request: { query: DeliveryListQuerySchema },
+    responses: { 200: json(z.object({ items: z.array(DeliverySchema) }), 'deliveries, newest first'), ...errors(401, 422) },
+  });
+  reg.registerPath({ method: 'get', path: '/v1/webhook-deliveries/{id}', summary: 'One delivery and its attempts', security: authed, request: { params: IdParamSchema }, responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404) } });
+  reg.registerPath({
+    method: 'post',
+    path: '/v1/webhook-deliveries/{id}/replay',
+    summary: 'Send a delivery again (same webhook-id, fresh timestamp and signature)',
+    security: authed,
+    request: { params: IdParamSchema },
+    responses: { 202: json(DeliverySchema, 'queued for sending'), ...errors(401, 404) },
+  });
+  reg.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', responses: { 200: json(z.object({ status: z.literal('ok') }), 'up') } });
+  reg.registerPath({ method: 'get', path: '/readyz', summary: 'PostgreSQL, Redis and Docker (or a grading worker) reachable', responses: { 200: json(ReadinessSchema, 'ready'), 503: json(ReadinessSchema, 'not ready: see checks') } });
+  reg.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } } } });
+
+  cached = new OpenApiGeneratorV31(reg.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Assay API',
+      version: '1.0.0',
+      description: 'Grades solutions to backend coding problems in locked-down sandboxes. Errors are RFC 9457 problem details (application/problem+json).',
+    },
+    servers: [{ url: '/' }],
+  });
+  return cached;
+}

@@ -1,0 +1,94 @@
+import { Router } from 'express';
+import {
+  CallbackUrlError,
+  checkCallbackUrl,
+  createEndpoint,
+  decryptSecret,
+  deleteEndpoint,
+  encryptSecret,
+  enqueueDeliveries,
+  generateWebhookSecret,
+  getDelivery,
+  getEndpoint,
+  listDeliveries,
+  listEndpoints,
+  markForReplay,
+  type DeliveryLog,
+  type WebhookEndpoint,
+} from '@assay/worker';
+import { requirePrincipal } from '../auth';
+import type { ApiContext } from '../context';
+import { HttpError, validationError } from '../errors';
+import { DeliveryListQuerySchema, WebhookEndpointCreateSchema } from '../schemas';
+
+const presentEndpoint = (e: WebhookEndpoint) => ({ id: e.id, url: e.url, description: e.description, events: e.events, enabled: e.enabled, createdAt: e.createdAt.toISOString() });
+const presentDelivery = (d: DeliveryLog) => ({ ...d, createdAt: d.createdAt.toISOString(), deliveredAt: d.deliveredAt?.toISOString() ?? null });
+
+/** Per-organisation webhook endpoints, the delivery log, and replay. */
+export function webhooksRouter(ctx: ApiContext): Router {
+  const r = Router();
+
+  r.post('/v1/webhook-endpoints', async (req, res) => {
+    const principal = requirePrincipal(res);
+    const parsed = WebhookEndpointCreateSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw validationError(parsed.error, 'the webhook endpoint');
+    try {
+      await checkCallbackUrl(parsed.data.url, ctx.config.webhooks);
+    } catch (e) {
+      if (e instanceof CallbackUrlError) throw new HttpError('validation', `url ${e.message}`, { errors: [{ path: 'url', message: e.message }] });
+      throw e;
+    }
+    const secret = generateWebhookSecret();
+    const ep = await createEndpoint(ctx.pool, {
+      orgId: principal.orgId,
+      url: parsed.data.url,
+      description: parsed.data.description ?? null,
+      events: parsed.data.events,
+      secretEnc: encryptSecret(ctx.config.webhooks.secretsKey, secret),
+    });
+    res.status(201).location(`/v1/webhook-endpoints/${ep.id}`).json({ ...presentEndpoint(ep), secret });
+  });
+
+  r.get('/v1/webhook-endpoints', async (_req, res) => {
+    const principal = requirePrincipal(res);
+    res.json({ items: (await listEndpoints(ctx.pool, principal.orgId)).map(presentEndpoint) });
+  });
+
+  r.get('/v1/webhook-endpoints/:id', async (req, res) => {
+    const principal = requirePrincipal(res);
+    const ep = await getEndpoint(ctx.pool, principal.orgId, req.params.id);
+    if (!ep) throw new HttpError('not-found', `no webhook endpoint ${req.params.id} in your organisation`);
+    // The signing secret is the organisation's to read again (as in Svix): receivers need it to verify.
+    res.json({ ...presentEndpoint(ep), secret: decryptSecret(ctx.config.webhooks.secretsKey, ep.secretEnc) });
+  });
+
+  r.delete('/v1/webhook-endpoints/:id', async (req, res) => {
+    const principal = requirePrincipal(res);
+    if (!(await deleteEndpoint(ctx.pool, principal.orgId, req.params.id))) throw new HttpError('not-found', `no webhook endpoint ${req.params.id} in your organisation`);
+    res.status(204).end();
+  });
+
+  r.get('/v1/webhook-deliveries', async (req, res) => {
+    const principal = requirePrincipal(res);
+    const q = DeliveryListQuerySchema.safeParse(req.query);
+    if (!q.success) throw validationError(q.error, 'the query', ['query']);
+    res.json({ items: (await listDeliveries(ctx.pool, principal.orgId, q.data)).map(presentDelivery) });
+  });
+
+  r.get('/v1/webhook-deliveries/:id', async (req, res) => {
+    const principal = requirePrincipal(res);
+    const d = await getDelivery(ctx.pool, principal.orgId, req.params.id);
+    if (!d) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
+    res.json(presentDelivery(d));
+  });
+
+  r.post('/v1/webhook-deliveries/:id/replay', async (req, res) => {
+    const principal = requirePrincipal(res);
+    const n = await markForReplay(ctx.pool, principal.orgId, req.params.id);
+    if (n === undefined) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
+    await enqueueDeliveries(ctx.queues, ctx.config, [req.params.id], `-replay-${n}`);
+    req.log.info({ deliveryId: req.params.id, replay: n }, 'webhook replay queued');
+    res.status(202).location(`/v1/webhook-deliveries/${req.params.id}`).json(presentDelivery((await getDelivery(ctx.pool, principal.orgId, req.params.id))!));
+  });
+  return r;
+}

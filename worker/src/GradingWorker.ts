@@ -1,0 +1,174 @@
+/**
+ * Consumes grading jobs: one job per submission (job id = submission id), delivered at least once.
+ * A re-delivered job finds the result already written and only makes sure what follows it
+ * (status, webhooks) happened. Internal errors are thrown so BullMQ retries them with backoff;
+ * the last attempt stores the failure instead.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config, Result } from '@assay/schema';
+import type { GradingEngine } from './engine';
+import { inTransaction, type Pool } from './db/pool';
+import { loadProblemAt } from './db/problems';
+import { finishSubmission, getSubmission, markRetrying, markRunning, type Submission } from './db/submissions';
+import { createDeliveries, type WebhookEvent } from './db/webhooks';
+import { gradingDuration } from './metrics';
+import { publishProgress, type ProgressMessage } from './progress';
+import { enqueueDeliveries, GRADING_QUEUE, redisConnection, type GradingJobData, type Queues } from './queues';
+
+export interface GradingWorkerDeps {
+  config: Config;
+  pool: Pool;
+  /** A normal (non-subscriber) connection for publishing progress. */
+  redis: Redis;
+  queues: Queues;
+  engine: GradingEngine;
+  logger: Logger;
+}
+
+export const GRADER_PLATFORM_VERSION = 'assay-platform/0.1.0';
+
+export class GradingWorker {
+  readonly worker: Worker<GradingJobData>;
+  private readonly inflight = new Map<string, AbortController>();
+
+  constructor(private readonly deps: GradingWorkerDeps) {
+    const { config } = deps;
+    this.worker = new Worker<GradingJobData>(GRADING_QUEUE, (job) => this.process(job), {
+      connection: redisConnection(config, 'worker'),
+      prefix: config.queuePrefix,
+      concurrency: config.worker.concurrency,
+      lockDuration: config.worker.lockDurationMs,
+      stalledInterval: config.worker.stalledIntervalMs,
+      maxStalledCount: config.worker.maxStalledCount,
+      autorun: false,
+    });
+    this.worker.on('error', (err) => deps.logger.error({ err }, `grading worker: ${err.message}`));
+    this.worker.on('failed', (job, err) => {
+      if (job) deps.logger.warn({ submissionId: job.data.submissionId, attemptsMade: job.attemptsMade, err }, `grading attempt failed: ${err.message}`);
+    });
+  }
+
+  start(): void {
+    void this.worker.run().catch((err) => this.deps.logger.error({ err }, 'grading worker stopped'));
+  }
+
+  private async publish(submissionId: string, msg: ProgressMessage): Promise<void> {
+    await publishProgress(this.deps.redis, this.deps.config.queuePrefix, submissionId, msg, this.deps.config.progressTtlS).catch((err) =>
+      this.deps.logger.warn({ submissionId, err }, `progress not published: ${(err as Error).message}`),
+    );
+  }
+
+  private async process(job: Job<GradingJobData>): Promise<{ verdict: string; score: number } | null> {
+    const { submissionId } = job.data;
+    const log = this.deps.logger.child({ submissionId, jobAttempt: job.attemptsMade + 1 });
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      const existing = await getSubmission(this.deps.pool, submissionId);
+      if (!existing) {
+        log.warn('job for a submission that does not exist (deleted?): dropping it');
+        return null;
+      }
+      if (existing.result) {
+        log.info('already graded (re-delivered job): finishing what follows the result');
+        await this.afterResult(existing, existing.result, existing.status === 'failed' ? 'failed' : 'completed', null, null, log);
+        return { verdict: existing.result.verdict, score: existing.result.score };
+      }
+      const sub = await markRunning(this.deps.pool, submissionId);
+      if (!sub) return null;
+      await this.publish(submissionId, { type: 'status', status: 'running' });
+      const problem = await loadProblemAt(this.deps.pool, sub.problemId, sub.problemVersion);
+      const ac = new AbortController();
+      this.inflight.set(submissionId, ac);
+      const started = performance.now();
+      log.info({ problemId: sub.problemId, problemVersion: sub.problemVersion, language: sub.language }, 'grading');
+      let result: Result;
+      try {
+        result = await this.deps.engine.grade(
+          { problem, language: sub.language, files: sub.files, queuedAt: sub.createdAt.toISOString() },
+          { submissionId, signal: ac.signal, onProgress: (event) => void this.publish(submissionId, { type: 'progress', event }) },
+        );
+      } finally {
+        this.inflight.delete(submissionId);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      gradingDuration.observe({ verdict: result.verdict }, seconds);
+      if (ac.signal.aborted) throw new Error('grading aborted by shutdown; the job will run again');
+      if (result.verdict === 'internal_error') {
+        if (!lastAttempt) {
+          log.warn({ summary: result.summary }, 'internal error: retrying with backoff');
+          await markRetrying(this.deps.pool, submissionId, result.summary);
+          await this.publish(submissionId, { type: 'status', status: 'queued', message: `internal error, retrying: ${result.summary}` });
+          throw new Error(`internal error: ${result.summary}`);
+        }
+        log.error({ summary: result.summary }, 'internal error on the last attempt: storing the failure');
+        await this.afterResult(sub, result, 'failed', Math.round(seconds * 1000), result.summary, log);
+        return { verdict: result.verdict, score: result.score };
+      }
+      log.info({ verdict: result.verdict, score: result.score, seconds: Number(seconds.toFixed(3)) }, 'graded');
+      await this.afterResult(sub, result, 'completed', Math.round(seconds * 1000), null, log);
+      return { verdict: result.verdict, score: result.score };
+    } catch (err) {
+      if (!lastAttempt || (err as Error).message.startsWith('internal error:') || (err as Error).message.startsWith('grading aborted')) throw err;
+      // The last attempt failed on our side (database, problem package, engine threw): record it.
+      log.error({ err }, `grading failed on the last attempt: ${(err as Error).message}`);
+      const sub = await getSubmission(this.deps.pool, submissionId);
+      if (sub && !sub.result) await this.afterResult(sub, internalErrorResult(sub, (err as Error).message), 'failed', null, (err as Error).message, log);
+      return null;
+    }
+  }
+
+  /** Writes the result once, the final status, and the webhook deliveries; then announces it. */
+  private async afterResult(sub: Submission, result: Result, status: 'completed' | 'failed', gradingMs: number | null, error: string | null, log: Logger): Promise<void> {
+    const event: WebhookEvent = status === 'completed' ? 'submission.completed' : 'submission.failed';
+    const deliveryIds = await inTransaction(this.deps.pool, async (client) => {
+      const wrote = await finishSubmission(client, sub.id, status, result, gradingMs, error);
+      if (!wrote) log.info('result already written by an earlier delivery of this job: kept it');
+      const stored = (await getSubmission(client, sub.id))!;
+      const payload = {
+        type: event,
+        timestamp: new Date().toISOString(),
+        data: { id: sub.id, status: stored.status, problemId: sub.problemId, problemVersion: sub.problemVersion, language: sub.language, result: stored.result },
+      };
+      return createDeliveries(client, sub.id, event, payload);
+    });
+    await enqueueDeliveries(this.deps.queues, this.deps.config, deliveryIds);
+    await this.publish(sub.id, { type: 'status', status });
+  }
+
+  /**
+   * Stops taking jobs and waits for running gradings up to `timeoutMs`; past it, aborts them
+   * (the engine removes their containers) and leaves their jobs to be picked up again as stalled.
+   */
+  async close(timeoutMs = this.deps.config.worker.shutdownTimeoutMs): Promise<void> {
+    const graceful = this.worker.close();
+    const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
+    if (timedOut) {
+      this.deps.logger.warn({ inflight: [...this.inflight.keys()] }, `gradings still running after ${timeoutMs} ms: aborting them; their jobs will run again`);
+      for (const ac of this.inflight.values()) ac.abort();
+      await this.worker.close(true);
+    }
+  }
+}
+
+function internalErrorResult(sub: Submission, message: string): Result {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: 1,
+    verdict: 'internal_error',
+    score: 0,
+    summary: `Grading failed on our side (${message}); this is not the candidate's fault — resubmit or contact support.`,
+    problem: { id: sub.problemId, version: sub.problemVersion },
+    language: sub.language,
+    suites: [],
+    latency: [],
+    complexity: [],
+    staticHints: [],
+    compile: { ok: false, diagnostics: [] },
+    resources: { cpuMs: 0, peakMemoryBytes: 0, wallMs: 0 },
+    output: { stdout: '', stderr: '', truncated: false },
+    timings: { queuedAt: sub.createdAt.toISOString(), startedAt: (sub.startedAt ?? new Date()).toISOString(), finishedAt: now },
+    graderVersion: GRADER_PLATFORM_VERSION,
+  };
+}

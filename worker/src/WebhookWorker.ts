@@ -1,0 +1,66 @@
+/**
+ * Delivers webhooks, one BullMQ job per attempt series: a non-2xx answer or a network error is
+ * thrown so BullMQ retries with exponential backoff and jitter; every attempt is logged in
+ * webhook_attempts. The `webhook-id` is the delivery id, the same on every attempt and replay.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '@assay/schema';
+import type { Pool } from './db/pool';
+import { getDeliveryToSend, recordAttempt } from './db/webhooks';
+import { webhookAttempts } from './metrics';
+import { redisConnection, WEBHOOK_QUEUE, type WebhookJobData } from './queues';
+import { decryptSecret } from './secrets';
+import { sendWebhook } from './webhooks/send';
+import { webhookHeaders } from './webhooks/signing';
+
+export interface WebhookWorkerDeps {
+  config: Config;
+  pool: Pool;
+  logger: Logger;
+}
+
+export class WebhookWorker {
+  readonly worker: Worker<WebhookJobData>;
+
+  constructor(private readonly deps: WebhookWorkerDeps) {
+    this.worker = new Worker<WebhookJobData>(WEBHOOK_QUEUE, (job) => this.process(job), {
+      connection: redisConnection(deps.config, 'worker'),
+      prefix: deps.config.queuePrefix,
+      concurrency: 16,
+      autorun: false,
+    });
+    this.worker.on('error', (err) => deps.logger.error({ err }, `webhook worker: ${err.message}`));
+  }
+
+  start(): void {
+    void this.worker.run().catch((err) => this.deps.logger.error({ err }, 'webhook worker stopped'));
+  }
+
+  private async process(job: Job<WebhookJobData>): Promise<{ statusCode: number | null }> {
+    const { config, pool } = this.deps;
+    const d = await getDeliveryToSend(pool, job.data.deliveryId);
+    if (!d) return { statusCode: null };
+    const log = this.deps.logger.child({ submissionId: d.submissionId, deliveryId: d.id });
+    if (d.status !== 'pending') return { statusCode: null };
+    if (!d.secretEnc) throw new Error(`delivery ${d.id} has no signing secret`);
+    const secret = decryptSecret(config.webhooks.secretsKey, d.secretEnc);
+    const body = JSON.stringify(d.payload);
+    const out = await sendWebhook(d.url, { ...webhookHeaders(secret, d.id, body) }, body, config.webhooks, config.webhooks.timeoutMs);
+    const ok = out.error === null;
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const attempt = await recordAttempt(pool, d.id, { ...out, outcome: ok ? 'succeeded' : last ? 'failed' : 'pending' });
+    webhookAttempts.inc({ outcome: ok ? 'succeeded' : 'failed' });
+    if (ok) {
+      log.info({ url: d.url, statusCode: out.statusCode, attempt }, 'webhook delivered');
+      return { statusCode: out.statusCode };
+    }
+    log.warn({ url: d.url, statusCode: out.statusCode, attempt, error: out.error }, last ? 'webhook delivery failed for good' : 'webhook delivery failed: will retry');
+    throw new Error(`webhook to ${d.url} failed: ${out.error}`);
+  }
+
+  async close(timeoutMs = this.deps.config.worker.shutdownTimeoutMs): Promise<void> {
+    const timedOut = await Promise.race([this.worker.close().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
+    if (timedOut) await this.worker.close(true);
+  }
+}

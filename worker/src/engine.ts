@@ -1,0 +1,13 @@
+import type { ProblemPackage, SourceFile } from '@assay/problems';
+import type { Language, ProgressEvent, Result } from '@assay/schema';
+
+/** What the worker needs of the grading engine (`Grader` from @assay/sandbox satisfies it). */
+export interface GradingEngine {
+  grade(
+    req: { problem: ProblemPackage; language: Language; files: SourceFile[]; queuedAt?: string },
+    opts?: { submissionId?: string; onProgress?: (e: ProgressEvent) => void; signal?: AbortSignal },
+  ): Promise<Result>;
+  reapOrphans(): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

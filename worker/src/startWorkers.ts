@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '@assay/schema';
+import type { GradingEngine } from './engine';
+import type { Pool } from './db/pool';
+import { strandedSubmissions } from './db/submissions';
+import { GradingWorker } from './GradingWorker';
+import { enqueueGrading, type Queues } from './queues';
+import { WebhookWorker } from './WebhookWorker';
+
+export interface RunningWorkers {
+  grading: GradingWorker;
+  webhooks: WebhookWorker;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts the grading and webhook consumers. Call after the engine reaped leftover containers.
+ * Also re-enqueues submissions whose job is missing (a job id that exists is a no-op).
+ */
+export async function startWorkers(deps: { config: Config; pool: Pool; redis: Redis; queues: Queues; engine: GradingEngine; logger: Logger }): Promise<RunningWorkers> {
+  const grading = new GradingWorker(deps);
+  const webhooks = new WebhookWorker(deps);
+  grading.start();
+  webhooks.start();
+  const stranded = await strandedSubmissions(deps.pool, 60).catch(() => []);
+  for (const id of stranded) await enqueueGrading(deps.queues, deps.config, id).catch(() => {});
+  if (stranded.length) deps.logger.info({ count: stranded.length }, 're-enqueued submissions left queued or running (existing jobs are kept as they are)');
+  deps.logger.info({ concurrency: deps.config.worker.concurrency, prefix: deps.config.queuePrefix }, 'workers started');
+  return {
+    grading,
+    webhooks,
+    async close(timeoutMs) {
+      await Promise.all([grading.close(timeoutMs), webhooks.close(timeoutMs)]);
+    },
+  };
+}
