@@ -21,14 +21,29 @@ export class Session {
     this.output = opts.output;
   }
 
-  /** Starts the first process and loads the code; compile and load failures come back as values. */
-  async start(): Promise<LoadOutcome> {
-    this.current = new SubjectProcess(this.opts);
+  /**
+   * Starts the first process and loads the code; compile and load failures come back as values.
+   * Loading that outlasts `timeoutMs` (a busy loop or fork bomb at import time) is a timeout
+   * fault, and dying of memory or output while loading is that fault: both come back as `fault`,
+   * already recorded in `faults`.
+   */
+  async start(timeoutMs: number): Promise<LoadOutcome | { ok: false; kind: 'fault' }> {
+    const proc = new SubjectProcess(this.opts);
+    this.current = proc;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
-      return await this.current.load(this.unit);
-    } catch (e) {
-      const fault = await this.current.exited;
-      return { ok: false, kind: 'load', message: fault.message || (e as Error).message };
+      const outcome = await Promise.race([proc.load(this.unit), timedOut]);
+      if (outcome !== 'timeout') return outcome;
+      await this.recycle({ kind: 'timeout', message: `loading the code took longer than ${timeoutMs} ms` });
+      return { ok: false, kind: 'fault' };
+    } catch {
+      // The process died while loading: a memory or output fault is named as such.
+      const fault = await proc.exited;
+      this.noteExit(fault);
+      return fault.kind === 'crash' ? { ok: false, kind: 'load', message: fault.message } : { ok: false, kind: 'fault' };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -44,8 +59,8 @@ export class Session {
 
   /** Kills the process (and its children) for `reason`; the next `subject()` starts a fresh one. */
   async recycle(reason: SubjectFault): Promise<void> {
-    if (!this.current) return;
     const proc = this.current;
+    if (!proc) return;
     await proc.terminate(reason);
     this.noteExit(await proc.exited);
     this.current = undefined;

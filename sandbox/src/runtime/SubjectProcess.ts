@@ -3,7 +3,7 @@
  * captures and caps its output, notices how it died, and kills it (with everything it spawned).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { Exposed, RemoteError, RemoteObject, Subject } from '@assay/problems/sdk';
 import { decodeValue, encodeValue, RpcChannel, type Codec, type RefTag, type Request, type Response, type WireError } from './protocol';
@@ -169,7 +169,7 @@ export class SubjectProcess implements Subject {
       } catch {
         /* already gone */
       }
-      if (this.opts.uid !== undefined) await killAllOf(this.opts.node, this.opts.uid);
+      if (this.opts.uid !== undefined) killAllOf(this.opts.uid);
       await this.exited;
     })();
     return this.terminating;
@@ -284,11 +284,28 @@ export function oomKills(): number {
   }
 }
 
-/** kill(-1) from a process running as `uid` reaches every process of that uid and nothing else. */
-function killAllOf(node: string, uid: number): Promise<void> {
-  return new Promise((resolve) => {
-    const killer = spawn(node, ['-e', "try{process.kill(-1,'SIGKILL')}catch{}"], { uid, gid: uid, stdio: 'ignore', env: { PATH: '' } });
-    killer.on('error', () => resolve());
-    killer.on('exit', () => resolve());
-  });
+/**
+ * SIGKILLs every process running as `uid` (background and detached children included), in
+ * passes until none is left, since a fork bomb keeps making more. Scanning /proc needs no new
+ * process, which a fork bomb at the pids limit would make impossible to start.
+ */
+export function killAllOf(uid: number, maxPasses = 50): void {
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let found = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+        const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+        const zombie = /^State:\s+Z/m.test(status);
+        if (m && !zombie && (Number(m[1]) === uid || Number(m[2]) === uid)) {
+          found++;
+          process.kill(Number(entry), 'SIGKILL');
+        }
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    if (found === 0) return;
+  }
 }

@@ -16,6 +16,8 @@ import { TestRunner } from './TestRunner';
 
 /** Time kept back from the wall limit to stop, report and clean up. */
 const WALL_MARGIN_MS = 4000;
+/** Compiling and importing the code (esbuild included) must finish within this. */
+const LOAD_TIMEOUT_MS = 10_000;
 
 type Emit = (frame: DriverFrame) => void;
 
@@ -79,9 +81,11 @@ async function grade(payload: DriverPayload, emit: Emit): Promise<DriverReport> 
   };
 
   progress({ stage: 'compiling' });
-  const loaded = await candidate.start();
+  const loaded = await candidate.start(LOAD_TIMEOUT_MS);
   if (!loaded.ok) {
-    if (loaded.kind === 'compile') {
+    if (loaded.kind === 'fault') {
+      // already recorded by the session
+    } else if (loaded.kind === 'compile') {
       report.compile = { ok: false, diagnostics: loaded.diagnostics };
       candidate.faults.push({ kind: 'compile', message: 'the code does not compile' });
     } else candidate.faults.push({ kind: 'load', message: `loading the code failed: ${loaded.message.slice(0, 500)}` });
@@ -135,8 +139,8 @@ async function latencySuite(
 ): Promise<SuiteResult> {
   if (!payload.reference) throw new Error('the problem has a latency suite but no reference solution was sent');
   const reference = session(payload.reference, 'reference', payload.manifest, new OutputCapture(payload.manifest.limits.outputBytes));
-  const loaded = await reference.start();
-  if (!loaded.ok) throw new Error(`the reference solution does not load: ${loaded.kind === 'compile' ? JSON.stringify(loaded.diagnostics) : loaded.message}`);
+  const loaded = await reference.start(LOAD_TIMEOUT_MS);
+  if (!loaded.ok) throw new Error(`the reference solution does not load: ${JSON.stringify(loaded)}`);
   const tests: TestResult[] = [];
   try {
     for (const def of defs) {

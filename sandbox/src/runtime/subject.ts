@@ -18,6 +18,12 @@ const ESBUILD = process.env.ASSAY_ESBUILD ?? '/opt/assay/bin/esbuild';
 // the working directory is a tmpfs only this uid may enter, so we chdir after dropping to it.
 process.umask(0o077);
 process.chdir(process.env.ASSAY_WORKDIR ?? '/');
+// First in line for the OOM killer (children inherit it): a memory bomb must never take the driver.
+try {
+  writeFileSync('/proc/self/oom_score_adj', '1000');
+} catch {
+  /* not on Linux: nothing to protect */
+}
 const DRIVER_OBJECT = Symbol('assay.driverObject');
 
 /** Objects the driver holds references to, by id. */
