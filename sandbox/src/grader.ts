@@ -26,6 +26,8 @@ export const GRADER_VERSION = '0.1.0';
 const DRIVER_MEMORY_MB = 256;
 /** Wall time the container gets beyond the problem's limit, for start-up and clean-up. */
 const CONTAINER_GRACE_MS = 8000;
+/** No grading lasts this long (the manifest caps wallMs at 10 minutes). */
+const MAX_CONTAINER_AGE_MS = 30 * 60 * 1000;
 /** Frames are small; a driver printing more than this is broken. */
 const FRAME_OUTPUT_BYTES = 16 * 1024 * 1024;
 
@@ -73,8 +75,7 @@ export class Grader {
       throw new Error(`Docker is not reachable (${(e as Error).message}): start it with \`bash scripts/ensure-docker.sh\``);
     }
     const image = await new RunnerImage(docker).ensure(opts.onImageBuild);
-    const reaper = new ContainerReaper(docker);
-    const grader = new Grader(docker, new SandboxRunner(docker, logger), reaper, image, logger);
+    const grader = new Grader(docker, new SandboxRunner(docker, logger), new ContainerReaper(docker, logger), image, logger);
     await grader.reapOrphans();
     return grader;
   }
@@ -83,9 +84,12 @@ export class Grader {
     await this.docker.ping();
   }
 
-  /** Removes containers left behind by a grader that died mid-run. */
-  async reapOrphans(olderThanMs?: number): Promise<number> {
-    return this.reaper.reap(olderThanMs === undefined ? {} : { olderThanMs });
+  /**
+   * Removes containers left behind by a grader that died mid-run, and any older than a grading
+   * can last; never a live grader's running containers.
+   */
+  async reapOrphans(): Promise<number> {
+    return this.reaper.reap({ orphansOnly: true, olderThanMs: MAX_CONTAINER_AGE_MS });
   }
 
   async close(): Promise<void> {}

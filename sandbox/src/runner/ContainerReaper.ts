@@ -1,12 +1,34 @@
 /**
- * Removes sandbox containers left behind by a crashed worker: all of them at start-up, or only
- * those older than a run could possibly last while the worker is running.
+ * Removes sandbox containers left behind by a crashed worker. Several graders share one Docker
+ * engine (workers, CLIs, tests), so a grader starting up removes only orphans: containers whose
+ * owning process on this host is gone, or that are older than any grading can last.
  */
+import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import { SANDBOX_LABEL } from './sandboxHostConfig';
+import { OWNER_LABEL, SANDBOX_LABEL } from './sandboxHostConfig';
+
+/** `<hostname>:<pid>` of the process that created a container. */
+export function ownerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** True when the owner is a live process on this host (or on another host: not ours to judge). */
+function ownerAlive(owner: string | undefined): boolean {
+  if (!owner) return false;
+  const [host, pid] = owner.split(':');
+  if (host !== hostname()) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export interface ReapOptions {
+  /** Keep containers whose owning process is still alive (unless older than `olderThanMs`). */
+  orphansOnly?: boolean;
   /** Only containers created more than this long ago (default: all of them). */
   olderThanMs?: number;
   /** Extra labels a container must carry too (e.g. one worker's own id, or one submission). */
@@ -33,7 +55,9 @@ export class ContainerReaper {
     const cutoffS = options.olderThanMs === undefined ? Infinity : (Date.now() - options.olderThanMs) / 1000;
     let removed = 0;
     for (const info of containers) {
-      if (info.Created > cutoffS) continue;
+      const orphan = !ownerAlive(info.Labels[OWNER_LABEL]);
+      const expired = info.Created <= cutoffS;
+      if (options.orphansOnly ? !orphan && !expired : !expired) continue;
       try {
         await this.docker.getContainer(info.Id).remove({ force: true });
         removed++;

@@ -7,9 +7,11 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
+import { ownerId } from './ContainerReaper';
 import { OutputCapture } from './OutputCapture';
 import {
   SANDBOX_ENV,
+  OWNER_LABEL,
   SANDBOX_LABEL,
   SUBMISSION_LABEL,
   sandboxHostConfig,
@@ -58,7 +60,7 @@ export class SandboxRunner {
 
   async run(spec: RunSpec): Promise<RunOutcome> {
     const log = this.logger.child({ submissionId: spec.submissionId ?? null });
-    const labels: Record<string, string> = { ...spec.labels, [SANDBOX_LABEL]: '1' };
+    const labels: Record<string, string> = { ...spec.labels, [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerId() };
     if (spec.submissionId) labels[SUBMISSION_LABEL] = spec.submissionId;
 
     const container = await this.docker.createContainer({

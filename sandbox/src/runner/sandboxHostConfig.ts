@@ -13,6 +13,8 @@ export const SECCOMP_PROFILE: string = JSON.stringify(
 
 export const SANDBOX_LABEL = 'assay.sandbox';
 export const SUBMISSION_LABEL = 'assay.submission';
+/** `<hostname>:<pid>` of the grader that made the container (see ContainerReaper). */
+export const OWNER_LABEL = 'assay.owner';
 
 /** Node and esbuild need nothing else; host vars (NODE_EXTRA_CA_CERTS…) would cost start-up time and leak. */
 export const SANDBOX_ENV = ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp'];
