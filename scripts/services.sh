@@ -86,7 +86,6 @@ pg_up() {
       as_pg "$bin/initdb" -D "$dir/data" -U "$PG_USER" --auth=trust --no-locale -E UTF8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; die "initdb failed (log above)"; }
     fi
-    rm -f "$dir/data/postmaster.pid.stale"
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $dir/data)"
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
       -o "-p $PG_PORT -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" start >/dev/null \

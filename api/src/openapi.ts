@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ProgressEventSchema, ResultSchema, SUBMISSION_LIMITS, SubmissionRequestSchema } from '@assay/schema';
 import {
@@ -18,17 +18,28 @@ import {
   WebhookEndpointWithSecretSchema,
 } from './schemas';
 
+extendZodWithOpenApi(z);
+
+/**
+ * zod 4 copies prototype methods onto each schema when it is built, so schemas built before
+ * `extendZodWithOpenApi` ran (those of @assay/schema) lack `.openapi`: call it through the prototype.
+ */
+function named<T extends z.ZodType>(id: string, schema: T): T {
+  const openapi = (z.ZodType.prototype as unknown as { openapi: (this: T, refId: string) => T }).openapi;
+  return openapi.call(schema, id);
+}
+
 let cached: object | undefined;
 
 export function openApiDocument(): object {
   if (cached) return cached;
   const reg = new OpenAPIRegistry();
   const bearer = reg.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from `npx assay keys create --org <name>`' });
-  const Problem = reg.register('ProblemDetails', ProblemDetailsSchema);
-  const Result = reg.register('Result', ResultSchema);
-  const Submission = reg.register('Submission', SubmissionSchema);
-  reg.register('ProgressEvent', ProgressEventSchema);
-  const SubmissionRequest = reg.register('SubmissionRequest', SubmissionRequestSchema);
+  const Problem = reg.register('ProblemDetails', named('ProblemDetails', ProblemDetailsSchema));
+  const Result = reg.register('Result', named('Result', ResultSchema));
+  const Submission = reg.register('Submission', named('Submission', SubmissionSchema));
+  reg.register('ProgressEvent', named('ProgressEvent', ProgressEventSchema));
+  const SubmissionRequest = reg.register('SubmissionRequest', named('SubmissionRequest', SubmissionRequestSchema));
   const errors = (...codes: number[]) =>
     Object.fromEntries(codes.map((c) => [c, { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]));
   const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });

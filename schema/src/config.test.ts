@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has working defaults for a developer machine', () => {
+    const c = loadConfig({});
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(c.databaseUrl).toBe('postgres://assay@127.0.0.1:5433/assay');
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6380');
+    expect(c.worker.concurrency).toBeGreaterThanOrEqual(1);
+    expect(c.webhooks.allowLoopback).toBe(false);
+    expect(c.webhooks.secretsKey).toHaveLength(32);
+    expect(c.admin.password).toBeUndefined();
+  });
+
+  it('reads the environment', () => {
+    const c = loadConfig({ PORT: '9000', WORKER_CONCURRENCY: '3', ALLOW_LOOPBACK_CALLBACKS: 'true', ALLOWED_CALLBACK_HOSTS: 'a.internal, B.internal', PRACTICE_PROBLEMS: 'lru-cache' });
+    expect(c.http.port).toBe(9000);
+    expect(c.worker.concurrency).toBe(3);
+    expect(c.webhooks.allowLoopback).toBe(true);
+    expect(c.webhooks.allowedHosts).toEqual(['a.internal', 'b.internal']);
+    expect(c.practiceProblems).toEqual(['lru-cache']);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+  });
+});
