@@ -1,0 +1,22 @@
+// Wrong: evicts after inserting only when the size exceeds capacity + 1, so it holds one key too many.
+export class LRUCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be an integer >= 1');
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  get(key: K): V | undefined {
+    if (!this.map.has(key)) return undefined;
+    const value = this.map.get(key) as V;
+    this.map.delete(key);
+    this.map.set(key, value);
+    return value;
+  }
+  put(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.capacity + 1) this.map.delete(this.map.keys().next().value as K);
+  }
+}
