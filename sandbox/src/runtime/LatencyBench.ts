@@ -3,11 +3,12 @@
  * from the same seed and timed in alternating batches in one run, so machine speed cancels out
  * and only the ratio is judged.
  */
-import type { LatencyDef } from '@assay/problems/sdk';
+import type { HttpLatencyDef, LatencyDef } from '@assay/problems/sdk';
 import type { LatencyResult, TestResult } from '@assay/schema';
 import type { Session } from './Session';
 import { SubjectGoneError } from './SubjectProcess';
-import { seededRng } from './TestRunner';
+import type { ServiceHttpClient } from './HttpClient';
+import { seededRng, testContext } from './TestRunner';
 import { WorkloadTimer, type BuiltWorkload } from './WorkloadTimer';
 
 const DEFAULT_SAMPLES = 30;
@@ -60,6 +61,75 @@ export async function runLatency(candidate: Session, reference: Session, def: La
   const message = `p50 ${cand.p50} µs vs reference ${ref.p50} µs: ${ratio}× (allowed ${allowedRatio}×)`;
   return {
     result: { operation: def.operation, unit: 'us', candidate: cand, reference: ref, ratio, allowedRatio, passed },
+    test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
+  };
+}
+
+/** Requests per block: the two servers take turns, the idle one frozen so neither can touch the other. */
+const HTTP_BLOCK = 50;
+
+export interface ServiceSide {
+  session: Session;
+  http: ServiceHttpClient;
+}
+
+/**
+ * HTTP latency under a fixed load: the same requests against the candidate's server and the
+ * reference server, in alternating blocks with `concurrency` requests in flight. While one side
+ * is measured the other is frozen (SIGSTOP), so a candidate cannot proxy to the reference or
+ * slow it down.
+ */
+export async function runHttpLatency(candidate: ServiceSide, reference: ServiceSide, def: HttpLatencyDef, allowedRatio: number, seed: number): Promise<LatencyOutcome> {
+  const started = performance.now();
+  const name = `latency: ${def.operation}`;
+  const total = def.requests ?? 400;
+  const concurrency = def.concurrency ?? 8;
+  const sides = [candidate, reference];
+  const samples: number[][] = [[], []];
+  let failures = 0;
+  try {
+    const states: unknown[] = [];
+    for (const side of sides) states.push(await def.setup(testContext(await side.session.subject(), side.http, seededRng(seed, 'latency', def.operation))));
+    for (let done = 0; done < total; done += HTTP_BLOCK) {
+      for (const [i, side] of (done / HTTP_BLOCK) % 2 ? [[1, reference] as const, [0, candidate] as const] : [[0, candidate] as const, [1, reference] as const]) {
+        sides[1 - i]!.session.freeze(true);
+        side.session.freeze(false);
+        const rng = seededRng(seed, 'latency', def.operation, String(done));
+        const block = Array.from({ length: Math.min(HTTP_BLOCK, total - done) }, (_, k) => done + k);
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < block.length) {
+              const req = def.request(states[i], block[next++]!, rng);
+              const t0 = performance.now();
+              try {
+                const res = await side.http.request(req);
+                if (res.status >= 500) failures += i === 0 ? 1 : 0;
+              } catch {
+                failures += i === 0 ? 1 : 0;
+              }
+              samples[i]!.push(performance.now() - t0);
+            }
+          }),
+        );
+      }
+    }
+  } finally {
+    for (const side of sides) side.session.freeze(false);
+  }
+  const ms = (v: number) => Math.round(v * 1000) / 1000;
+  const summary = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { p50: ms(percentile(s, 50)), p95: ms(percentile(s, 95)), p99: ms(percentile(s, 99)) };
+  };
+  const cand = summary(samples[0]!);
+  const ref = summary(samples[1]!);
+  const ratio = Math.round((cand.p50 / Math.max(ref.p50, 0.001)) * 100) / 100;
+  const passed = ratio <= allowedRatio && failures === 0;
+  const error = failures ? `${failures} of ${total} requests failed or answered 5xx` : undefined;
+  const message = `${error ? `${error}; ` : ''}p50 ${cand.p50} ms vs reference ${ref.p50} ms: ${ratio}× (allowed ${allowedRatio}×), ${concurrency} in flight`;
+  return {
+    result: { operation: def.operation, unit: 'ms', candidate: cand, reference: ref, ratio, allowedRatio, passed, ...(error ? { error } : {}) },
     test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
   };
 }

@@ -2,11 +2,17 @@
  * One solution's life in the sandbox: its subject process, restarted (and its code reloaded)
  * after a crash or a timeout, and the faults that ended each process.
  */
+import { waitForListening } from './HttpClient';
 import type { CodeUnit, SubjectFault } from './payload';
 import { OutputCapture, SubjectProcess, type LoadOutcome, type SubjectOptions } from './SubjectProcess';
 
+/** How long a service's server may take to listen after its code loaded. */
+export const SERVER_START_TIMEOUT_MS = 10_000;
+
 export interface SessionOptions extends Omit<SubjectOptions, 'output'> {
   output?: OutputCapture;
+  /** Service problems: the port the code must listen on (also passed as PORT). */
+  listenPort?: number;
 }
 
 export class Session {
@@ -34,7 +40,7 @@ export class Session {
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
       const outcome = await Promise.race([proc.load(this.unit), timedOut]);
-      if (outcome !== 'timeout') return outcome;
+      if (outcome !== 'timeout') return outcome.ok ? await this.awaitServer(proc, outcome) : outcome;
       await this.recycle({ kind: 'timeout', message: `loading the code took longer than ${timeoutMs} ms` });
       return { ok: false, kind: 'fault' };
     } catch {
@@ -47,14 +53,34 @@ export class Session {
     }
   }
 
+  /** Service problems: the loaded code must be listening on its port before tests start. */
+  private async awaitServer(proc: SubjectProcess, loaded: LoadOutcome): Promise<LoadOutcome> {
+    const port = this.opts.listenPort;
+    if (port === undefined || !loaded.ok) return loaded;
+    if (await waitForListening(port, SERVER_START_TIMEOUT_MS, () => proc.alive)) return loaded;
+    if (!proc.alive) return { ok: false, kind: 'load', message: (await proc.exited).message };
+    await proc.terminate({ kind: 'crash', message: 'the server never listened' });
+    return {
+      ok: false,
+      kind: 'load',
+      message: `your server did not listen on 127.0.0.1:${port} within ${SERVER_START_TIMEOUT_MS / 1000} s (listen on process.env.PORT)`,
+    };
+  }
+
   /** The live process, restarted and reloaded if the last one died. */
   async subject(): Promise<SubjectProcess> {
     if (this.current?.alive) return this.current;
     if (this.current) this.noteExit(await this.current.exited);
-    this.current = new SubjectProcess(this.opts);
-    const loaded = await this.current.load(this.unit);
+    const proc = new SubjectProcess(this.opts);
+    this.current = proc;
+    const loaded = await this.awaitServer(proc, await proc.load(this.unit));
     if (!loaded.ok) throw new Error('the code loaded once but not on restart');
-    return this.current;
+    return proc;
+  }
+
+  /** Freezes or thaws every process of this session (used to keep two servers apart). */
+  freeze(frozen: boolean): void {
+    this.current?.freeze(frozen);
   }
 
   /** Kills the process (and its children) for `reason`; the next `subject()` starts a fresh one. */

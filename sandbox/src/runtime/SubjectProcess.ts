@@ -144,6 +144,11 @@ export class SubjectProcess implements Subject {
     return this.child.pid;
   }
 
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the process and everything running under its uid. */
+  freeze(frozen: boolean): void {
+    if (this.opts.uid !== undefined) signalAllOf(this.opts.uid, frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   private onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     if (!this.opts.output.add(stream, chunk) && !this.killedFor)
       void this.terminate({ kind: 'output', message: `printed more than ${this.opts.output.limitBytes} bytes of output` });
@@ -169,7 +174,7 @@ export class SubjectProcess implements Subject {
       } catch {
         /* already gone */
       }
-      if (this.opts.uid !== undefined) killAllOf(this.opts.uid);
+      if (this.opts.uid !== undefined) signalAllOf(this.opts.uid, 'SIGKILL');
       await this.exited;
     })();
     return this.terminating;
@@ -285,11 +290,11 @@ export function oomKills(): number {
 }
 
 /**
- * SIGKILLs every process running as `uid` (background and detached children included), in
- * passes until none is left, since a fork bomb keeps making more. Scanning /proc needs no new
- * process, which a fork bomb at the pids limit would make impossible to start.
+ * Sends `signal` to every process running as `uid` (background and detached children included).
+ * For SIGKILL it repeats until none is left, since a fork bomb keeps making more. Scanning /proc
+ * needs no new process, which a fork bomb at the pids limit would make impossible to start.
  */
-export function killAllOf(uid: number, maxPasses = 50): void {
+export function signalAllOf(uid: number, signal: NodeJS.Signals, maxPasses = signal === 'SIGKILL' ? 50 : 1): void {
   for (let pass = 0; pass < maxPasses; pass++) {
     let found = 0;
     for (const entry of readdirSync('/proc')) {
@@ -300,7 +305,7 @@ export function killAllOf(uid: number, maxPasses = 50): void {
         const zombie = /^State:\s+Z/m.test(status);
         if (m && !zombie && (Number(m[1]) === uid || Number(m[2]) === uid)) {
           found++;
-          process.kill(Number(entry), 'SIGKILL');
+          process.kill(Number(entry), signal);
         }
       } catch {
         /* gone meanwhile */

@@ -3,7 +3,7 @@
  * its own seeded randomness and timeout. Hidden tests report their name and status only: no
  * message, value or candidate text that could carry their data back out.
  */
-import type { Exposed, HttpClient, Rng, TestContext, TestDef } from '@assay/problems/sdk';
+import type { Exposed, HttpClient, Rng, Subject, TestContext, TestDef } from '@assay/problems/sdk';
 import type { SuiteName, SuiteResult, TestResult } from '@assay/schema';
 import { mulberry32 } from '../analysis/complexity';
 import type { Session } from './Session';
@@ -29,6 +29,22 @@ export function seededRng(seed: number, ...parts: string[]): Rng {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const notAService: HttpClient = {
+  baseUrl: '',
+  request: () => Promise.reject(new Error('this problem has no HTTP server: use ctx.subject')),
+};
+
+/** What a test (or a benchmark's setup) gets to work with. */
+export function testContext(subject: Subject, http: HttpClient | undefined, rng: Rng): TestContext {
+  return {
+    subject,
+    http: http ?? notAService,
+    rng,
+    expose: <T extends object>(target: T) => ({ __exposed: target }) as Exposed<T>,
+    sleep,
+  };
+}
 
 /** Error names a hidden test may report: a free-form name could smuggle the test's data out. */
 const KNOWN_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError']);
@@ -91,13 +107,7 @@ export class TestRunner {
     }
     this.session.output.capturing = shown;
     if (!shown) this.hiddenSeen = true;
-    const ctx: TestContext = {
-      subject,
-      http: this.http ?? notAService,
-      rng: seededRng(this.seed, suite, test.name),
-      expose: <T extends object>(target: T) => ({ __exposed: target }) as Exposed<T>,
-      sleep,
-    };
+    const ctx = testContext(subject, this.http, seededRng(this.seed, suite, test.name));
     const timeoutMs = test.timeoutMs ?? this.limits.testTimeoutMs;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
@@ -119,11 +129,6 @@ export class TestRunner {
     return { ...base, durationMs, ...describeFailure(outcome.error, shown) };
   }
 }
-
-const notAService: HttpClient = {
-  baseUrl: '',
-  request: () => Promise.reject(new Error('this problem has no HTTP server: use ctx.subject')),
-};
 
 function describeFailure(error: unknown, sample: boolean): Pick<TestResult, 'status' | 'message' | 'expected' | 'actual'> {
   const e = error as { name?: string; message?: string; expected?: unknown; actual?: unknown; remote?: boolean; remoteName?: string };

@@ -5,10 +5,11 @@
  * its stdout — the only result channel, which no subject process can reach.
  */
 import { readFileSync } from 'node:fs';
-import type { LatencyDef, Suites } from '@assay/problems/sdk';
+import type { HttpLatencyDef, LatencyDef, Suites } from '@assay/problems/sdk';
 import type { ComplexityResult, LatencyResult, Manifest, ProgressEvent, SuiteName, SuiteResult, TestResult } from '@assay/schema';
 import { runProbe } from './ComplexityProbes';
-import { runLatency } from './LatencyBench';
+import { ServiceHttpClient } from './HttpClient';
+import { runHttpLatency, runLatency, type ServiceSide } from './LatencyBench';
 import { DriverPayloadSchema, FRAME_PREFIX, IMAGE_PATHS, UIDS, type CodeUnit, type DriverFrame, type DriverPayload, type DriverReport } from './payload';
 import { Session } from './Session';
 import { OutputCapture } from './SubjectProcess';
@@ -18,6 +19,8 @@ import { TestRunner } from './TestRunner';
 const WALL_MARGIN_MS = 4000;
 /** Compiling and importing the code (esbuild included) must finish within this. */
 const LOAD_TIMEOUT_MS = 10_000;
+/** Service problems: the ports the candidate's and the reference server listen on (loopback). */
+const PORTS = { candidate: 3000, reference: 3001 } as const;
 
 type Emit = (frame: DriverFrame) => void;
 
@@ -35,6 +38,7 @@ async function importSuites(bundle: string): Promise<Suites> {
 }
 
 function session(unit: CodeUnit, who: 'candidate' | 'reference', manifest: Manifest, output: OutputCapture): Session {
+  const service = manifest.kind === 'service';
   return new Session(
     {
       node: process.execPath,
@@ -45,6 +49,7 @@ function session(unit: CodeUnit, who: 'candidate' | 'reference', manifest: Manif
       // The heap limit trips before the container's memory limit, so a memory bomb is named as such.
       heapMb: Math.max(32, Math.floor(manifest.limits.memoryMb * 0.4)),
       output,
+      ...(service ? { listenPort: PORTS[who], env: { PORT: String(PORTS[who]), HOST: '127.0.0.1' } } : {}),
     },
     unit,
   );
@@ -94,7 +99,8 @@ async function grade(payload: DriverPayload, emit: Emit): Promise<DriverReport> 
   }
 
   const deadline = performance.now() + manifest.limits.wallMs - WALL_MARGIN_MS;
-  const runner = new TestRunner(candidate, payload.seed, { testTimeoutMs: manifest.limits.testTimeoutMs, deadline, maxTimeouts: 2 }, undefined);
+  const http = manifest.kind === 'service' ? new ServiceHttpClient(PORTS.candidate, manifest.limits.testTimeoutMs) : undefined;
+  const runner = new TestRunner(candidate, payload.seed, { testTimeoutMs: manifest.limits.testTimeoutMs, deadline, maxTimeouts: 2 }, http);
   const onTest = (suite: SuiteName) => (done: number, total: number) => progress({ stage: 'suite', suite, done, total });
 
   const correctness = await runner.runSuite('correctness', manifest.suites.correctness.weight, suites.correctness, onTest('correctness'));
@@ -104,10 +110,10 @@ async function grade(payload: DriverPayload, emit: Emit): Promise<DriverReport> 
   // Timing a wrong solution tells nobody anything: measure only what answers correctly.
   const measurable = correctness.passed === correctness.total ? runner.stopReason() : 'not run: correctness tests must pass first';
   if (manifest.suites.latency) {
-    const defs = (suites.latency ?? []) as LatencyDef[];
+    const defs = suites.latency ?? [];
     const { weight, allowedRatio } = manifest.suites.latency;
     if (measurable) report.suites.push(skipped('latency', weight, defs.map((d) => `latency: ${d.operation}`), measurable));
-    else report.suites.push(await latencySuite(candidate, payload, defs, weight, allowedRatio, report.latency, progress));
+    else report.suites.push(await latencySuite({ session: candidate, http }, payload, defs, weight, allowedRatio, report.latency, progress));
   }
   if (manifest.suites.complexity) {
     const probes = suites.complexity ?? [];
@@ -124,14 +130,15 @@ async function grade(payload: DriverPayload, emit: Emit): Promise<DriverReport> 
       report.suites.push({ name: 'complexity', weight, passed: tests.filter((t) => t.status === 'passed').length, total: tests.length, tests });
     }
   }
+  http?.close();
   await candidate.close();
   return finish(report);
 }
 
 async function latencySuite(
-  candidate: Session,
+  candidate: { session: Session; http: ServiceHttpClient | undefined },
   payload: DriverPayload,
-  defs: LatencyDef[],
+  defs: Array<LatencyDef | HttpLatencyDef>,
   weight: number,
   allowedRatio: number,
   into: LatencyResult[],
@@ -141,18 +148,28 @@ async function latencySuite(
   const reference = session(payload.reference, 'reference', payload.manifest, new OutputCapture(payload.manifest.limits.outputBytes));
   const loaded = await reference.start(LOAD_TIMEOUT_MS);
   if (!loaded.ok) throw new Error(`the reference solution does not load: ${JSON.stringify(loaded)}`);
+  const refHttp = candidate.http ? new ServiceHttpClient(PORTS.reference, payload.manifest.limits.testTimeoutMs) : undefined;
   const tests: TestResult[] = [];
   try {
     for (const def of defs) {
-      const outcome = await runLatency(candidate, reference, def, allowedRatio, payload.seed);
+      const outcome =
+        'request' in def
+          ? await runHttpLatency(serviceSide(candidate), serviceSide({ session: reference, http: refHttp }), def, allowedRatio, payload.seed)
+          : await runLatency(candidate.session, reference, def, allowedRatio, payload.seed);
       into.push(outcome.result);
       tests.push(outcome.test);
       progress({ stage: 'suite', suite: 'latency', done: tests.length, total: defs.length });
     }
   } finally {
+    refHttp?.close();
     await reference.close();
   }
   return { name: 'latency', weight, passed: tests.filter((t) => t.status === 'passed').length, total: tests.length, tests };
+}
+
+function serviceSide(side: { session: Session; http: ServiceHttpClient | undefined }): ServiceSide {
+  if (!side.http) throw new Error('an HTTP latency benchmark in a problem whose kind is not "service"');
+  return { session: side.session, http: side.http };
 }
 
 function finish(report: DriverReport): DriverReport {
