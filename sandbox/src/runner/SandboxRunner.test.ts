@@ -331,29 +331,34 @@ describe('SandboxRunner', () => {
 });
 
 describe('ContainerReaper', () => {
-  it('removes leftover sandbox containers, by age when asked', async () => {
-    const leftover = await docker.createContainer({
+  /** A running container as a crashed worker would leave it. */
+  const leftover = async (submission: string) => {
+    const c = await docker.createContainer({
       Image: image,
       Cmd: [NODE, '-e', 'setInterval(() => {}, 1000)'],
-      Labels: { [SANDBOX_LABEL]: '1', [SUBMISSION_LABEL]: 'leftover' },
+      Labels: { [SANDBOX_LABEL]: '1', [SUBMISSION_LABEL]: submission },
       HostConfig: { NetworkMode: 'none' },
     });
-    await leftover.start();
-    // Only ever our own leftover: other runs may share this Docker engine.
-    const mine = { [SUBMISSION_LABEL]: 'leftover' };
+    await c.start();
+    return c;
+  };
+
+  it('removes leftover sandbox containers, by age when asked, and nothing unlabelled', async () => {
+    // Only ever our own leftovers: other runs may share this Docker engine.
+    const submission = `leftover-${randomUUID()}`;
+    const mine = { [SUBMISSION_LABEL]: submission };
+    await leftover(submission);
     const unrelated = await docker.createContainer({ Image: image, Cmd: [NODE, '-e', '0'] });
     try {
       const reaper = new ContainerReaper(docker);
       expect(await reaper.reap({ olderThanMs: 60 * 60 * 1000, labels: mine })).toBe(0);
-      expect(await containersOf('leftover')).toBe(1);
+      expect(await containersOf(submission)).toBe(1);
       expect(await reaper.reap({ labels: mine })).toBe(1);
-      expect(await containersOf('leftover')).toBe(0);
-      // Containers without our label are not ours to remove.
+      expect(await containersOf(submission)).toBe(0);
       await expect(unrelated.inspect()).resolves.toBeDefined();
     } finally {
       await unrelated.remove({ force: true });
-      await leftover.remove({ force: true }).catch(() => {});
     }
-    await expectCleanAfter('leftover');
+    await expectCleanAfter(submission);
   });
 });

@@ -142,9 +142,7 @@ export class SandboxRunner {
       capture.finish();
 
       // OOMKilled is only in the container state; skip the round trip when we killed it.
-      const oomKilled = killReason
-        ? false
-        : (await container.inspect()).State.OOMKilled === true;
+      const oomKilled = killReason ? false : await this.wasOomKilled(container, log);
 
       const outcome: RunOutcome = {
         exitCode: exit.StatusCode ?? null,
@@ -179,6 +177,16 @@ export class SandboxRunner {
         // Otherwise left for the reaper (it finds it by label).
         log.error({ err, containerId: container.id }, 'could not remove sandbox container');
       });
+    }
+  }
+
+  private async wasOomKilled(container: Docker.Container, log: Logger): Promise<boolean> {
+    try {
+      return (await container.inspect()).State.OOMKilled === true;
+    } catch (err) {
+      // Only if something removed it between exit and here (a reaper expiring it): say so.
+      log.warn({ err, containerId: container.id }, 'could not inspect the exited container');
+      return false;
     }
   }
 
