@@ -1,0 +1,38 @@
+// Wrong: stores the handler's promise and keeps it even when it rejects, so once the gateway
+// declines a card, every retry with that key gets the old error and is never charged.
+export interface Handler<Req, Res> { handle(request: Req): Promise<Res> }
+export interface Clock { now(): number | Promise<number> }
+
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => k in b && same((a as any)[k], (b as any)[k]));
+}
+
+export class IdempotentHandler<Req, Res> {
+  private readonly entries = new Map<string, { request: Req; expiresAt: number; promise: Promise<Res> }>();
+  private readonly ttl: number;
+
+  constructor(private readonly handler: Handler<Req, Res>, private readonly clock: Clock, options: { ttlMs: number }) {
+    if (!Number.isInteger(options.ttlMs) || options.ttlMs < 1) throw new RangeError('ttlMs');
+    this.ttl = options.ttlMs;
+  }
+
+  async handle(key: string, request: Req): Promise<Res> {
+    const now = await this.clock.now();
+    const e = this.entries.get(key);
+    if (e && now < e.expiresAt) {
+      if (!same(e.request, request)) throw new IdempotencyConflictError(key);
+      return e.promise;
+    }
+    const promise = this.handler.handle(request);
+    promise.catch(() => {});
+    this.entries.set(key, { request, expiresAt: now + this.ttl, promise });
+    return promise;
+  }
+}
