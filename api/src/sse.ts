@@ -1,0 +1,38 @@
+/** A minimal Server-Sent Events reader over fetch, for tests and the bench. */
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: any;
+}
+
+/** Reads events until the server ends the stream (or `until` returns true). */
+export async function readSse(url: string, opts: { headers?: Record<string, string>; until?: (e: SseEvent) => boolean; signal?: AbortSignal } = {}): Promise<SseEvent[]> {
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...opts.headers }, ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (res.status !== 200 || !res.body) throw new Error(`SSE ${url} answered ${res.status}: ${await res.text()}`);
+  const events: SseEvent[] = [];
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of res.body) {
+    buf += decoder.decode(chunk as Uint8Array, { stream: true });
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      const e: SseEvent = { event: 'message', data: undefined };
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const [k, ...rest] = line.split(':');
+        const v = rest.join(':').replace(/^ /, '');
+        if (k === 'event') e.event = v;
+        else if (k === 'id') e.id = v;
+        else if (k === 'data') data.push(v);
+      }
+      if (!data.length) continue;
+      e.data = JSON.parse(data.join('\n'));
+      events.push(e);
+      if (opts.until?.(e)) return events;
+    }
+  }
+  return events;
+}
