@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readFile, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,13 @@ import { IMAGE_PATHS } from '../runtime/payload';
 const execFileAsync = promisify(execFile);
 
 export const RUNNER_REPOSITORY = 'assay-runner';
+
+/**
+ * npm packages service problems may import (a manifest's `allowedPackages` must be among them):
+ * copied with their dependencies into /node_modules, where the candidate's bundle resolves them.
+ * Nothing is installed at grading time.
+ */
+export const SERVICE_PACKAGES = ['express'] as const;
 
 const RUNTIME_DIR = fileURLToPath(new URL('../runtime/', import.meta.url));
 
@@ -141,6 +148,11 @@ export class RunnerImage {
     for (const lib of await sharedLibraries(this.nodeBinary)) {
       files.push({ imagePath: lib, hostPath: lib});
     }
+    for (const dir of await packageClosure(SERVICE_PACKAGES)) {
+      // Keep the layout under the outermost node_modules (nested versions stay nested).
+      const inImage = dir.slice(dir.indexOf('/node_modules/'));
+      for (const file of await filesUnder(dir)) files.push({ imagePath: `${inImage}${file.slice(dir.length)}`, hostPath: file });
+    }
     return files;
   }
 
@@ -245,4 +257,40 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   } catch {
     await copyFile(source, to);
   }
+}
+
+/** The folders of `names` and of everything they depend on, resolved the way Node does. */
+export async function packageClosure(names: readonly string[], from = fileURLToPath(new URL('.', import.meta.url))): Promise<string[]> {
+  const found = new Set<string>();
+  const visit = async (name: string, fromDir: string): Promise<void> => {
+    const dir = await locatePackage(name, fromDir);
+    if (found.has(dir)) return;
+    found.add(dir);
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(pkg.dependencies ?? {})) await visit(dep, dir);
+  };
+  for (const name of names) await visit(name, from);
+  return [...found];
+}
+
+async function locatePackage(name: string, fromDir: string): Promise<string> {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    try {
+      if ((await stat(join(candidate, 'package.json'))).isFile()) return await realpath(candidate);
+    } catch {
+      /* keep walking up */
+    }
+    if (dir === dirname(dir)) throw new Error(`package ${name} is not installed (needed by the runner image): run npm install`);
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') out.push(...(await filesUnder(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
 }
