@@ -75,6 +75,7 @@ export function submissionsRouter(ctx: ApiContext): Router {
     await recordProblemVersion(ctx.pool, problem, ctx.logger);
     const callbackSecret = body.callbackUrl ? generateWebhookSecret() : undefined;
     const id = randomUUID();
+    const hash = requestHash(body);
     const { created, submission } = await insertSubmission(ctx.pool, {
       id,
       orgId: principal?.orgId ?? null,
@@ -87,11 +88,11 @@ export function submissionsRouter(ctx: ApiContext): Router {
       callbackSecret: callbackSecret ? encryptSecret(ctx.config.webhooks.secretsKey, callbackSecret) : null,
       idempotencyScope: idemKey === undefined ? null : principal ? `org:${principal.orgId}` : `anon:${client}`,
       idempotencyKey: idemKey ?? null,
-      requestHash: requestHash(body),
+      requestHash: hash,
       clientAddress: client,
     });
     const log = req.log.child({ submissionId: submission.id });
-    if (!created && submission.requestHash !== requestHash(body))
+    if (!created && submission.requestHash !== hash)
       throw new HttpError('idempotency-conflict', `Idempotency-Key "${idemKey}" was already used for submission ${submission.id} with a different body; use a new key for a new submission`, {
         submissionId: submission.id,
       });

@@ -41,16 +41,20 @@ export async function createApiKey(pool: Pool, orgName: string, keyName?: string
   return { org, keyId, key, prefix };
 }
 
+/** The active key's organisation (a read: no row lock, so many requests with one key run in parallel). */
 export async function findApiKey(pool: Pool, key: string): Promise<ApiKeyPrincipal | undefined> {
   const { rows } = await pool.query<{ key_id: string; org_id: string; org_name: string }>(
-    `UPDATE api_keys k SET last_used_at = now()
-     FROM organisations o
-     WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND o.id = k.org_id
-     RETURNING k.id AS key_id, o.id AS org_id, o.name AS org_name`,
+    `SELECT k.id AS key_id, o.id AS org_id, o.name AS org_name
+       FROM api_keys k JOIN organisations o ON o.id = k.org_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
     [hashApiKey(key)],
   );
   const r = rows[0];
   return r && { keyId: r.key_id, orgId: r.org_id, orgName: r.org_name };
+}
+
+export async function touchApiKey(pool: Pool, keyId: string): Promise<void> {
+  await pool.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [keyId]);
 }
 
 export interface ApiKeyInfo {

@@ -45,15 +45,15 @@ export interface NewSubmission {
 
 /** Inserts, or with an idempotency key already used in that scope returns the earlier submission. */
 export async function insertSubmission(pool: Pool, s: NewSubmission): Promise<{ created: boolean; submission: Submission }> {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO submissions (id, org_id, api_key_id, problem_id, problem_version, language, files, callback_url, callback_secret,
+  const { rows } = await pool.query<Submission>(
+    `INSERT INTO submissions AS s (id, org_id, api_key_id, problem_id, problem_version, language, files, callback_url, callback_secret,
        idempotency_scope, idempotency_key, request_hash, client_address)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING RETURNING id`,
+     ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING RETURNING ${COLUMNS}, NULL::jsonb AS result`,
     [s.id, s.orgId, s.apiKeyId, s.problemId, s.problemVersion, s.language, JSON.stringify(s.files), s.callbackUrl, s.callbackSecret,
       s.idempotencyScope, s.idempotencyKey, s.requestHash, s.clientAddress],
   );
-  if (rows[0]) return { created: true, submission: (await getSubmission(pool, s.id))! };
+  if (rows[0]) return { created: true, submission: rows[0] };
   const existing = await pool.query<{ id: string }>(`SELECT id FROM submissions WHERE idempotency_scope = $1 AND idempotency_key = $2`, [s.idempotencyScope, s.idempotencyKey]);
   return { created: false, submission: (await getSubmission(pool, existing.rows[0]!.id))! };
 }
