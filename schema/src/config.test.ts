@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     expect(c.practiceProblems).toEqual(['lru-cache']);
   });
 
+  it('treats empty variables as unset', () => {
+    const c = loadConfig({ WORKER_CONCURRENCY: '', ADMIN_PASSWORD: '', PORT: '' });
+    expect(c.http.port).toBe(8080);
+    expect(c.admin.password).toBeUndefined();
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes/);

@@ -124,7 +124,7 @@ export class ConfigError extends Error {
 const DEV_SECRETS_KEY = 'assay-development-secrets-key-32';
 
 export function loadConfig(env: Record<string, string | undefined> = (globalThis as { process?: NodeJS.Process }).process?.env ?? {}): Config {
-  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined)));
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== '')));
   if (!parsed.success) {
     const what = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration in the environment — ${what}`);
