@@ -12,7 +12,8 @@ import { SubjectGoneError } from './SubjectProcess';
 import { seededRng } from './TestRunner';
 import { WorkloadTimer } from './WorkloadTimer';
 
-const ROUNDS = 5;
+/** Timed batches per size and trial; noise only ever adds time, so the minimum of many is steady. */
+const ROUNDS = 9;
 /** A probe stops growing once one size has taken this long (quadratic setups get expensive). */
 const SIZE_BUDGET_MS = 1500;
 const PROBE_BUDGET_MS = 8000;

@@ -30,6 +30,20 @@ function summarise(nsSamples: number[]) {
   return { p50: us(percentile(s, 50)), p95: us(percentile(s, 95)), p99: us(percentile(s, 99)) };
 }
 
+/** A batch long enough that the round trip's jitter is small next to it. */
+const LATENCY_BATCH_NS = 4_000_000;
+/** A candidate batch is cut down to stay under this, however slow the candidate is. */
+const MAX_CANDIDATE_BATCH_NS = 50_000_000;
+
+function median(xs: number[]): number {
+  return percentile([...xs].sort((a, b) => a - b), 50);
+}
+
+/**
+ * Each sample is a pair: one candidate batch and one reference batch back to back (order
+ * alternating), so both see the same machine. The verdict uses the median of the pairs' ratios,
+ * which a burst of load on the machine moves far less than either side's own percentiles.
+ */
 export async function runLatency(candidate: Session, reference: Session, def: LatencyDef, allowedRatio: number, seed: number): Promise<LatencyOutcome> {
   const started = performance.now();
   const name = `latency: ${def.operation}`;
@@ -39,12 +53,15 @@ export async function runLatency(candidate: Session, reference: Session, def: La
       const timer = new WorkloadTimer(await session.subject());
       const built = await timer.build(def.workload(seededRng(seed, 'latency', def.operation)));
       await timer.measureRoundTrip(built);
-      const count = await timer.calibrate(built, 50_000_000);
-      sides.push({ timer, built, count, samples: [] });
+      sides.push({ timer, built, count: 0, samples: [] });
     }
+    const [cand, ref] = sides as [(typeof sides)[0], (typeof sides)[0]];
+    ref.count = await ref.timer.calibrate(ref.built, LATENCY_BATCH_NS);
+    const candNs = await cand.timer.timeBatch(cand.built, ref.count);
+    cand.count = Math.max(1, Math.min(ref.count, Math.floor(MAX_CANDIDATE_BATCH_NS / Math.max(candNs, 1))));
     const samples = def.samples ?? DEFAULT_SAMPLES;
     for (let i = 0; i < samples; i++)
-      for (const side of i % 2 ? [...sides].reverse() : sides) side.samples.push(await side.timer.timeBatch(side.built, side.count));
+      for (const side of i % 2 ? [ref, cand] : [cand, ref]) side.samples.push(await side.timer.timeBatch(side.built, side.count));
     for (const side of sides) await side.timer.release(side.built);
   } catch (e) {
     const message = e instanceof SubjectGoneError ? e.fault.message : 'candidate code failed during the latency benchmark';
@@ -54,11 +71,12 @@ export async function runLatency(candidate: Session, reference: Session, def: La
       test: { name, sample: false, status: 'error', durationMs: Math.round(performance.now() - started), message },
     };
   }
-  const cand = summarise(sides[0]!.samples);
-  const ref = summarise(sides[1]!.samples);
-  const ratio = Math.round((cand.p50 / Math.max(ref.p50, 0.01)) * 100) / 100;
+  const [c, r] = [sides[0]!.samples, sides[1]!.samples];
+  const cand = summarise(c);
+  const ref = summarise(r);
+  const ratio = Math.round(median(c.map((v, i) => v / Math.max(r[i]!, 1e-3))) * 100) / 100;
   const passed = ratio <= allowedRatio;
-  const message = `p50 ${cand.p50} µs vs reference ${ref.p50} µs: ${ratio}× (allowed ${allowedRatio}×)`;
+  const message = `p50 ${cand.p50} µs vs reference ${ref.p50} µs: ${ratio}× (median of paired ratios, allowed ${allowedRatio}×)`;
   return {
     result: { operation: def.operation, unit: 'us', candidate: cand, reference: ref, ratio, allowedRatio, passed },
     test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },

@@ -46,13 +46,13 @@ export class WorkloadTimer {
     return best;
   }
 
-  /** Calls per batch so that one batch takes about 2 ms (the measured calls run for real). */
-  async calibrate(b: BuiltWorkload, capNs = 250_000_000): Promise<number> {
+  /** Calls per batch so that one batch takes about `targetNs` (the measured calls run for real). */
+  async calibrate(b: BuiltWorkload, targetNs = TARGET_BATCH_NS): Promise<number> {
     let count = 1;
     for (;;) {
       const ns = await this.timeBatch(b, count);
-      if (ns * count >= TARGET_BATCH_NS || count >= MAX_COUNT || ns * count >= capNs) return count;
-      const grow = ns > 0 ? Math.ceil(TARGET_BATCH_NS / (ns * count)) : 8;
+      if (ns * count >= targetNs || count >= MAX_COUNT) return count;
+      const grow = ns > 0 ? Math.ceil(targetNs / (ns * count)) : 8;
       count = Math.min(MAX_COUNT, count * Math.min(8, Math.max(2, grow)));
     }
   }

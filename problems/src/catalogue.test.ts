@@ -1,0 +1,32 @@
+/**
+ * Every problem package, validated through the real grader and real containers: the reference
+ * is accepted with its expected complexity, starters compile and are not accepted, and every
+ * known-verdict solution gets exactly its verdict (and measured class, for slow ones).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Grader } from '@assay/sandbox';
+import { listProblemIds, loadProblem } from './package';
+import { validatePackage } from './validator';
+
+const ids = await listProblemIds();
+let grader: Grader;
+
+beforeAll(async () => {
+  grader = await Grader.create();
+});
+
+describe('problem catalogue', () => {
+  it('has packages', () => {
+    expect(ids.length).toBeGreaterThan(0);
+  });
+
+  for (const id of ids) {
+    it(`${id}: every known-verdict solution gets its verdict`, { timeout: 600_000 }, async () => {
+      const pkg = await loadProblem(id);
+      const lines: string[] = [];
+      const report = await validatePackage(pkg, (req) => grader.grade(req), (line) => lines.push(line));
+      const failures = report.checks.filter((c) => !c.ok).map((c) => `${c.subject}: expected ${c.expected}, got ${c.got}`);
+      expect(failures, lines.join('\n')).toEqual([]);
+    });
+  }
+});

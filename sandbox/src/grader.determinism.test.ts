@@ -1,0 +1,23 @@
+/**
+ * Grading the same accepted solution five times gives the same verdict, score and complexity
+ * classes every time (timings differ; what they decide must not).
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { loadProblem } from '@assay/problems';
+import { Grader } from './grader';
+
+let grader: Grader;
+beforeAll(async () => {
+  grader = await Grader.create();
+});
+
+it('lru-cache reference: five gradings, one outcome', { timeout: 300_000 }, async () => {
+  const problem = await loadProblem('lru-cache');
+  const outcomes: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await grader.grade({ problem, language: problem.reference.language, files: problem.reference.files });
+    outcomes.push(JSON.stringify({ verdict: r.verdict, score: r.score, classes: r.complexity.map((c) => [c.operation, c.class]), tests: r.suites.map((s) => [s.name, s.passed, s.total]) }));
+  }
+  expect(new Set(outcomes).size, outcomes.join('\n')).toBe(1);
+  expect(JSON.parse(outcomes[0]!)).toMatchObject({ verdict: 'accepted', score: 100, classes: [['get', 'sublinear'], ['put', 'sublinear']] });
+});
