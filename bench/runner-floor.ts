@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import pino from 'pino';
@@ -16,34 +15,11 @@ import { IMAGE_PATHS } from '../sandbox/src/runtime/payload';
 import { RunnerImage } from '../sandbox/src/runner/RunnerImage';
 import { SandboxRunner } from '../sandbox/src/runner/SandboxRunner';
 import { SECCOMP_PROFILE, sandboxCliFlags } from '../sandbox/src/runner/sandboxHostConfig';
+import { medians } from './medians';
 
 const execFileAsync = promisify(execFile);
 const runs = Number(process.argv[2] ?? 10);
 const limits = { memoryMb: 256, wallMs: 10_000 };
-
-/** Alternates the contenders run by run, so a busy machine slows both alike. */
-async function medians(contenders: Record<string, () => Promise<void>>): Promise<Record<string, number>> {
-  const samples: Record<string, number[]> = {};
-  for (const [label, once] of Object.entries(contenders)) {
-    await once(); // warm-up: page cache, image layers, daemon code paths
-    samples[label] = [];
-  }
-  for (let i = 0; i < runs; i++) {
-    for (const [label, once] of Object.entries(contenders)) {
-      const start = performance.now();
-      await once();
-      samples[label]!.push(performance.now() - start);
-    }
-  }
-  const result: Record<string, number> = {};
-  for (const [label, times] of Object.entries(samples)) {
-    times.sort((a, b) => a - b);
-    const mid = times[Math.floor(times.length / 2)]!;
-    result[label] = mid;
-    console.log(`${label.padEnd(44)} median ${mid.toFixed(0).padStart(4)} ms  (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}, n=${runs})`);
-  }
-  return result;
-}
 
 const docker = new Docker();
 const image =
@@ -58,7 +34,7 @@ try {
   console.log(`image ${image}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const cliLabel = '(a) docker run --rm (CLI, same hardening)';
   const apiLabel = '(b) SandboxRunner.run (dockerode)';
-  const result = await medians({
+  const result = await medians(runs, {
     [cliLabel]: async () => {
       await execFileAsync('docker', cliArgs, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     },

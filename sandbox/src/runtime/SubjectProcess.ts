@@ -260,13 +260,21 @@ export class SubjectProcess implements Subject {
     return batch;
   }
 
-  /** Runs `count` calls of a batch; resolves with the round-trip time in nanoseconds. */
+  /**
+   * Runs `count` calls of a batch; resolves with the round trip in nanoseconds, less the time the
+   * subject's and the driver's main threads sat runnable waiting for a CPU: load elsewhere on the
+   * machine does not count, while everything the candidate's code did (threads and child
+   * processes it waited on included) still does.
+   */
   async runBatch(batch: number, count: number): Promise<number> {
+    const pid = this.child.pid;
+    const waitedBefore = runqueueWaitNs(pid) + runqueueWaitNs('self');
     const start = process.hrtime.bigint();
     const res = await this.send('run', { batch, count });
     const elapsed = Number(process.hrtime.bigint() - start);
+    const waited = runqueueWaitNs(pid) + runqueueWaitNs('self') - waitedBefore;
     if (!res.ok) throw new RemoteCallError(res.error ?? { name: 'Error', message: 'run failed' });
-    return elapsed;
+    return Math.max(elapsed - Math.max(waited, 0), elapsed / 20);
   }
 
   async gc(type: 'full' | 'minor'): Promise<void> {
@@ -276,6 +284,16 @@ export class SubjectProcess implements Subject {
   async release(target: RemoteObject | null, batches: number[]): Promise<void> {
     const ref = target instanceof RemoteHandle ? target.ref : null;
     await this.send('release', { target: ref, batches });
+  }
+}
+
+/** Nanoseconds a process's main thread has spent runnable but not running (0 when unknown). */
+export function runqueueWaitNs(pid: number | 'self' | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) || 0;
+  } catch {
+    return 0;
   }
 }
 
