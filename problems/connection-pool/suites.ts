@@ -154,7 +154,7 @@ async function expectStats(h: Harness, want: { size: number; idle: number; pendi
 
 /** Polls a driver-side condition (e.g. "the candidate has asked the clock for a timer"). */
 async function until(ctx: TestContext, cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await cond()) return;
     await ctx.sleep(2);
   }
@@ -164,7 +164,7 @@ async function until(ctx: TestContext, cond: () => boolean | Promise<boolean>, w
 const PENDING = Symbol('pending');
 
 /** The promise's value if it settles within `ms` of real time; fails the test if it is still pending. */
-async function settlesWithin<T>(ctx: TestContext, p: Promise<T>, what: string, ms = 400): Promise<T> {
+async function settlesWithin<T>(ctx: TestContext, p: Promise<T>, what: string, ms = 1000): Promise<T> {
   const r = await Promise.race([p, ctx.sleep(ms).then(() => PENDING)]);
   if (r === PENDING) fail(`${what} was still pending after ${ms} ms of real time (nothing should have been waiting)`);
   return r as T;
