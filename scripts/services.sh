@@ -65,7 +65,7 @@ redis_up() {
 # --- PostgreSQL -----------------------------------------------------------------------
 # postgres refuses to run as root: as root we run it as the `postgres` OS user.
 as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_ready() { "$1/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1; }
@@ -79,8 +79,20 @@ pg_up() {
   fi
   local dir="$DATA/pg"
   if ! pg_ready "$bin"; then
+    mkdir -p "$DATA"
+    if [ "$(id -u)" -eq 0 ] && [ ! -e "$dir" ]; then
+      chmod 755 "$DATA"
+      # The postgres user must reach the data dir; under a private parent (e.g. /root, mode 700)
+      # it cannot, so the cluster then lives under /var/lib/assay with .assay/pg linking to it.
+      if ! runuser -u postgres -- test -x "$DATA"; then
+        local alt="/var/lib/assay/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)/pg"
+        mkdir -p "$alt" && ln -sfn "$alt" "$dir"
+        log "$DATA is not reachable by the postgres user: keeping the cluster in $alt"
+      fi
+    fi
+    dir="$(readlink -f "$dir")"
     mkdir -p "$dir/run"
-    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir" && chmod 755 "$DATA"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       log "initialising a PostgreSQL cluster in $dir/data"
       as_pg "$bin/initdb" -D "$dir/data" -U "$PG_USER" --auth=trust --no-locale -E UTF8 >"$dir/initdb.log" 2>&1 \
@@ -110,7 +122,9 @@ deps_up() {
 down() {
   local bin
   bin="$(pg_bin || true)"
-  if [ -n "$bin" ] && [ -f "$DATA/pg/data/postmaster.pid" ]; then as_pg "$bin/pg_ctl" -D "$DATA/pg/data" -m fast stop || true; fi
+  local dir
+  dir="$(readlink -f "$DATA/pg" 2>/dev/null || true)"
+  if [ -n "$bin" ] && [ -n "$dir" ] && [ -f "$dir/data/postmaster.pid" ]; then as_pg "$bin/pg_ctl" -D "$dir/data" -m fast stop || true; fi
   if [ -f "$DATA/redis/redis.pid" ]; then redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
 }
 

@@ -110,7 +110,9 @@ export class GradingWorker {
       await this.afterResult(sub, result, 'completed', Math.round(seconds * 1000), null, log);
       return { verdict: result.verdict, score: result.score };
     } catch (err) {
-      if (!lastAttempt || (err as Error).message.startsWith('internal error:') || (err as Error).message.startsWith('grading aborted')) throw err;
+      // The engine refusing the request (GradeInputError) will refuse it again: no retry.
+      const refused = (err as Error).name === 'GradeInputError';
+      if (!refused && (!lastAttempt || (err as Error).message.startsWith('internal error:') || (err as Error).message.startsWith('grading aborted'))) throw err;
       // The last attempt failed on our side (database, problem package, engine threw): record it.
       log.error({ err }, `grading failed on the last attempt: ${(err as Error).message}`);
       const sub = await getSubmission(this.deps.pool, submissionId);
