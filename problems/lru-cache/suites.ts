@@ -285,6 +285,7 @@ const complexity: ProbeDef[] = [
 ];
 
 const LATENCY_CAPACITY = 2048;
+const EVICTING_CAPACITY = 128;
 const latency: LatencyDef[] = [
   {
     operation: 'get',
@@ -300,6 +301,17 @@ const latency: LatencyDef[] = [
       ...fullCache(LATENCY_CAPACITY),
       // inserts with evictions first, then updates
       measure: { method: 'put', argsList: randomKeys(rng, 1000, 2 * LATENCY_CAPACITY).map((k, i) => [k, i]) },
+    }),
+  },
+  {
+    // The probes cannot see the eviction path: batches replay the measured calls from the first
+    // one, so at large sizes fresh keys are only fresh once. A small cache cycling through twice
+    // its capacity in fresh keys evicts on every put, in every batch (a batch of ~2 ms holds far
+    // more than 2 × 128 calls even for an O(n) eviction). Catches scanning for the oldest entry.
+    operation: 'put (evicting)',
+    workload: () => ({
+      ...fullCache(EVICTING_CAPACITY),
+      measure: { method: 'put', argsList: Array.from({ length: 2 * EVICTING_CAPACITY }, (_, i) => [EVICTING_CAPACITY + i, i]) },
     }),
   },
 ];
