@@ -2,13 +2,15 @@
  * Grading the same accepted solution five times gives the same verdict, score and complexity
  * classes every time (timings differ; what they decide must not).
  */
+import pino from 'pino';
 import { beforeAll, expect, it } from 'vitest';
 import { loadProblem } from '@assay/problems';
 import { Grader } from './grader';
 
 let grader: Grader;
 beforeAll(async () => {
-  grader = await Grader.create();
+  // Internal failures are logged, so a failing run says why.
+  grader = await Grader.create({ logger: pino({ level: 'warn' }, pino.destination(2)) });
 });
 
 it('lru-cache reference: five gradings, one outcome', { timeout: 300_000 }, async () => {

@@ -24,11 +24,13 @@ describe('fitGrowth', () => {
     expect(fit.exponent).toBeLessThan(0.2);
   });
 
-  it('says inconclusive when the interval straddles a class boundary', () => {
+  it('is not confident when the interval straddles a class boundary, and inconclusive with too few sizes', () => {
     // half flat, half linear: the slope sits near 0.5 with a wide interval
     const mixed = sizes.map((n, i) => (i % 2 ? 50 : n / 5));
-    expect(fitGrowth(sizes, mixed).class).toBe('inconclusive');
-    expect(fitGrowth(sizes.slice(0, 3), [1, 2, 3]).class).toBe('inconclusive');
+    expect(fitGrowth(sizes, mixed).confident).toBe(false);
+    const few = fitGrowth(sizes.slice(0, 3), [1, 2, 3]);
+    expect(few).toMatchObject({ class: 'inconclusive', confident: false });
+    expect(few.interval.every(Number.isFinite)).toBe(true);
   });
 
   it('is deterministic', () => {
@@ -43,6 +45,7 @@ describe('hints', () => {
     expect(complexityHint('get', linear, 'sublinear', 'Use a Map.')).toMatch(/`get` grows linearly .*expected sublinearly.*Use a Map\./);
     expect(complexityHint('get', linear, 'linear')).toBeUndefined();
     expect(complexityHint('get', { ...linear, class: 'inconclusive' }, 'sublinear')).toBeUndefined();
+    expect(complexityHint('get', { ...linear, confident: false }, 'sublinear')).toBeUndefined();
   });
 
   it('orders classes', () => {

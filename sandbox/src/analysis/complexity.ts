@@ -55,9 +55,12 @@ export function mulberry32(seed: number): () => number {
 
 export interface Fit {
   exponent: number;
+  /** Bootstrap interval of the exponent (both ends equal the exponent when it cannot be computed). */
   interval: [number, number];
-  /** The exponent's class when the whole interval lies inside it, else `inconclusive`. */
+  /** The exponent's class; `inconclusive` when there are too few sizes to fit. */
   class: ComplexityClass;
+  /** The whole interval lies inside the class: only then may a hint fire. */
+  confident: boolean;
 }
 
 /** Fits sizes against ns/op. `level` is the two-sided coverage of the bootstrap interval. */
@@ -65,7 +68,10 @@ export function fitGrowth(sizes: readonly number[], nsPerOp: readonly number[], 
   const xs = sizes.map(Math.log2);
   const ys = nsPerOp.map((t) => Math.log2(Math.max(t, 1e-3)));
   const exponent = theilSenSlope(xs, ys);
-  if (xs.length < 4 || !Number.isFinite(exponent)) return { exponent: Number.isFinite(exponent) ? exponent : 0, interval: [-Infinity, Infinity], class: 'inconclusive' };
+  if (xs.length < 4 || !Number.isFinite(exponent)) {
+    const e = Number.isFinite(exponent) ? exponent : 0;
+    return { exponent: e, interval: [e, e], class: 'inconclusive', confident: false };
+  }
   const rand = mulberry32(xs.length * 7919 + Math.round(exponent * 1e6));
   const boot: number[] = [];
   for (let b = 0; b < resamples; b++) {
@@ -84,8 +90,7 @@ export function fitGrowth(sizes: readonly number[], nsPerOp: readonly number[], 
   const lo = boot[Math.floor(tail * (boot.length - 1))]!;
   const hi = boot[Math.ceil((1 - tail) * (boot.length - 1))]!;
   const cls = classOfExponent(exponent);
-  const sure = classOfExponent(lo) === cls && classOfExponent(hi) === cls;
-  return { exponent, interval: [lo, hi], class: sure ? cls : 'inconclusive' };
+  return { exponent, interval: [lo, hi], class: cls, confident: classOfExponent(lo) === cls && classOfExponent(hi) === cls };
 }
 
 const WORDS: Record<Measured, string> = {
@@ -97,7 +102,7 @@ const WORDS: Record<Measured, string> = {
 
 /** A hint when the measured class is confidently worse than expected; otherwise undefined. */
 export function complexityHint(operation: string, fit: Fit, expected: ComplexityClass, advice?: string): string | undefined {
-  if (compareClasses(fit.class, expected) <= 0 || fit.class === 'inconclusive' || expected === 'inconclusive') return undefined;
+  if (!fit.confident || compareClasses(fit.class, expected) <= 0 || fit.class === 'inconclusive' || expected === 'inconclusive') return undefined;
   const [lo, hi] = fit.interval;
   return (
     `\`${operation}\` grows ${WORDS[fit.class]} with the input size (exponent ${fit.exponent.toFixed(2)}, ` +
