@@ -60,7 +60,8 @@ export const ComplexityResultSchema = z.object({
   exponent: z.number(),
   interval: z.tuple([z.number(), z.number()]),
   class: ComplexityClassSchema,
-  /** The interval lies inside `class` and both trials agreed: only then can it fail the probe. */
+  /** The interval lies inside `class` and both trials agreed: only then can it fail the probe.
+   *  `class` is `inconclusive` only when too few sizes could be measured. */
   confident: z.boolean(),
   expected: ComplexityClassSchema,
   hint: z.string().optional(),
