@@ -1,0 +1,176 @@
+import { defineSuites, expect, fail, sample, test, type Rng, type TestContext } from '@assay/problems/sdk';
+
+/** The driver's own answer, for generated cases. */
+function firstUnique(s: string): number {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < s.length; i++) counts.set(s[i]!, (counts.get(s[i]!) ?? 0) + 1);
+  for (let i = 0; i < s.length; i++) if (counts.get(s[i]!) === 1) return i;
+  return -1;
+}
+
+function show(s: string): string {
+  return s.length > 60 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} chars)` : JSON.stringify(s);
+}
+
+async function check(ctx: TestContext, cases: Array<[string, number]>): Promise<void> {
+  for (const [s, want] of cases) {
+    if (firstUnique(s) !== want) throw new Error(`suite bug: ${show(s)} should give ${firstUnique(s)}`);
+    expect(await ctx.subject.call('firstUniqueChar', s), `firstUniqueChar(${show(s)})`).toBe(want);
+  }
+}
+
+function randomString(rng: Rng, length: number, alphabet: string): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[rng.int(0, alphabet.length - 1)];
+  return out;
+}
+
+/**
+ * `k` distinct characters twice over (two different shuffles), then one more distinct character:
+ * the answer is the last index, and every earlier character's twin is far away.
+ */
+function pairsThenUnique(rng: Rng, length: number, base = 0x4e00): string {
+  const k = Math.floor((length - 1) / 2);
+  const chars = Array.from({ length: k }, (_, i) => String.fromCharCode(base + i));
+  return rng.shuffle(chars).join('') + rng.shuffle(chars).join('') + String.fromCharCode(base + k);
+}
+
+const correctness = [
+  sample('first unique character', async (ctx) => {
+    await check(ctx, [
+      ['swiss', 1],
+      ['level', 2],
+      ['x', 0],
+      ['abcabd', 2],
+    ]);
+  }),
+  sample('no unique character', async (ctx) => {
+    await check(ctx, [
+      ['aabb', -1],
+      ['', -1],
+      ['abab', -1],
+    ]);
+  }),
+  sample('case matters', async (ctx) => {
+    await check(ctx, [
+      ['aAa', 1],
+      ['Aa', 0],
+    ]);
+  }),
+
+  test('every character repeats', async (ctx) => {
+    await check(ctx, [
+      ['zz', -1],
+      ['abcabc', -1],
+      ['abccba', -1],
+      ['aaaaaaa', -1],
+      ['xyzzyx', -1],
+    ]);
+  }),
+  test('the unique character comes last', async (ctx) => {
+    await check(ctx, [
+      ['aabbc', 4],
+      ['abcabcd', 6],
+      ['zyxzyxw', 6],
+      ['aaab', 3],
+    ]);
+  }),
+  test('a character repeated before and after', async (ctx) => {
+    await check(ctx, [
+      ['abaca', 1],
+      ['cbacb', 2],
+      ['aba', 1],
+      ['bab', 1],
+    ]);
+  }),
+  test('digits, spaces and punctuation are characters too', async (ctx) => {
+    await check(ctx, [
+      ['ba0b', 1],
+      ['z9z8', 1],
+      ['1121', 2],
+      ['a a', 1],
+      ['!?!', 1],
+      ['..,', 2],
+      ['10 01', 2],
+    ]);
+  }),
+  test('upper case and lower case differ', async (ctx) => {
+    await check(ctx, [
+      ['Hello', 0],
+      ['HHeelLo', 4],
+      ['AbBa', 0],
+      ['ZZz', 2],
+    ]);
+  }),
+  test('characters outside ASCII', async (ctx) => {
+    await check(ctx, [
+      ['ééa', 2],
+      ['日本日', 1],
+      ['çaç', 1],
+      ['ωΩω', 1],
+      ['ßss', 0],
+    ]);
+  }),
+  test('long strings over a small alphabet', async (ctx) => {
+    const alphabet = 'abcdefghij';
+    const cases: Array<[string, number]> = [];
+    for (let i = 0; i < 5; i++) {
+      const s = randomString(ctx.rng, 10_000, alphabet);
+      const at = ctx.rng.int(0, s.length);
+      const withUnique = s.slice(0, at) + 'Q' + s.slice(at);
+      cases.push([s, firstUnique(s)], [withUnique, firstUnique(withUnique)]);
+    }
+    await check(ctx, cases);
+  }),
+  test('long strings where every character is different', async (ctx) => {
+    await check(ctx, [
+      [pairsThenUnique(ctx.rng, 4001), 4000],
+      [pairsThenUnique(ctx.rng, 4001, 0x100), 4000],
+    ]);
+    const s = pairsThenUnique(ctx.rng, 4001);
+    await check(ctx, [[s.slice(0, -1), -1]]);
+  }),
+  test('300 generated strings', async (ctx) => {
+    const alphabets = ['ab', 'abc', 'aAbB', 'xyz012', 'a b.', 'αβγ', 'abcdefghijklmnopqrstuvwxyz'];
+    const cases: Array<[string, number]> = [];
+    for (let i = 0; i < 300; i++) {
+      const s = randomString(ctx.rng, ctx.rng.int(0, 25), alphabets[i % alphabets.length]!);
+      cases.push([s, firstUnique(s)]);
+    }
+    if (!cases.some(([, r]) => r === -1) || !cases.some(([, r]) => r > 0)) fail('suite bug: generated cases are one-sided');
+    await check(ctx, cases);
+  }),
+];
+
+/**
+ * The probe's input: four long runs of different characters, then one more character that
+ * occurs once (the answer is the last index). Quadratic approaches scan Θ(n) per position on it:
+ * indexOf/lastIndexOf walk past whole runs, a nested loop walks back to the start of the run's
+ * character, split/filter always walk everything. One-byte characters keep per-position overhead
+ * small next to the scans, so the growth shows from the smallest size.
+ */
+function runsThenUnique(rng: Rng, length: number): string {
+  const letters = rng.shuffle([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ']);
+  const run = Math.floor((length - 1) / 4);
+  return letters.slice(0, 4).map((c) => c.repeat(run)).join('') + letters[4]!;
+}
+
+export default defineSuites({
+  correctness,
+  complexity: [
+    {
+      operation: 'firstUniqueChar',
+      // Half-octave steps. Kept small on purpose: a quadratic solution needs 5-15 ms per call at
+      // 4096 already, and longer calls get inflated by other load on the machine.
+      sizes: [512, 724, 1024, 1448, 2048, 2896, 4096],
+      workload: (n, rng) => ({
+        construct: null,
+        setup: [],
+        measure: {
+          method: 'firstUniqueChar',
+          argsList: [[runsThenUnique(rng, n)], [runsThenUnique(rng, n)], [runsThenUnique(rng, n)]],
+        },
+      }),
+    },
+  ],
+});
