@@ -12,8 +12,11 @@ export async function readSse(url: string, opts: { headers?: Record<string, stri
   const events: SseEvent[] = [];
   const decoder = new TextDecoder();
   let buf = '';
-  for await (const chunk of res.body) {
-    buf += decoder.decode(chunk as Uint8Array, { stream: true });
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buf += decoder.decode(value, { stream: true });
     let i: number;
     while ((i = buf.indexOf('\n\n')) >= 0) {
       const block = buf.slice(0, i);
@@ -31,7 +34,10 @@ export async function readSse(url: string, opts: { headers?: Record<string, stri
       if (!data.length) continue;
       e.data = JSON.parse(data.join('\n'));
       events.push(e);
-      if (opts.until?.(e)) return events;
+      if (opts.until?.(e)) {
+        await reader.cancel().catch(() => {});
+        return events;
+      }
     }
   }
   return events;

@@ -108,7 +108,7 @@ export function submissionsRouter(ctx: ApiContext): Router {
     const secret = submission.callbackSecret ? decryptSecret(ctx.config.webhooks.secretsKey, submission.callbackSecret) : undefined;
     res
       .status(202)
-      .location(`/v1/submissions/${submission.id}`)
+      .location(`${ctx.config.http.publicUrl ?? ''}/v1/submissions/${submission.id}`)
       .set(created ? {} : { 'Idempotent-Replayed': 'true' })
       .json(presentSubmission(submission, secret ? { callbackSecret: secret } : {}));
   });

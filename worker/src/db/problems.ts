@@ -15,17 +15,20 @@ export async function recordProblemVersion(pool: Pool, pkg: ProblemPackage, logg
   if (!seen) recorded.set(pool, (seen = new Set()));
   if (seen.has(key)) return;
   const snapshot: Snapshot = { statement: pkg.statement, starter: pkg.starter, reference: pkg.reference, suitesBundle: pkg.suitesBundle, contentHash: pkg.contentHash };
-  const { rows } = await pool.query<{ content_hash: string }>(
-    `WITH ins AS (
-       INSERT INTO problems (id, version, content_hash, title, manifest, package) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id, version) DO NOTHING RETURNING content_hash)
-     SELECT content_hash FROM ins UNION ALL SELECT content_hash FROM problems WHERE id = $1 AND version = $2 LIMIT 1`,
+  // Same version, new content (a package edited without a version bump, or a rebuilt SDK): the
+  // disk is the truth for its version, so the snapshot follows it, and we say so.
+  const { rows } = await pool.query<{ previous: string | null }>(
+    `WITH old AS (SELECT content_hash FROM problems WHERE id = $1 AND version = $2)
+     INSERT INTO problems (id, version, content_hash, title, manifest, package) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id, version) DO UPDATE SET content_hash = EXCLUDED.content_hash, title = EXCLUDED.title, manifest = EXCLUDED.manifest, package = EXCLUDED.package
+       WHERE problems.content_hash <> EXCLUDED.content_hash
+     RETURNING (SELECT content_hash FROM old) AS previous`,
     [pkg.manifest.id, pkg.manifest.version, pkg.contentHash, pkg.manifest.title, JSON.stringify(pkg.manifest), JSON.stringify(snapshot)],
   );
-  if (rows[0] && rows[0].content_hash !== pkg.contentHash)
+  if (rows[0]?.previous)
     logger?.warn(
       { problemId: pkg.manifest.id, version: pkg.manifest.version },
-      `problem ${key} changed on disk without a version bump: submissions keep grading against the recorded ${key}; bump "version" in its manifest.json`,
+      `problem ${key} changed on disk without a version bump: its recorded snapshot now follows the disk; bump "version" in its manifest.json when a change alters grading`,
     );
   seen.add(key);
 }
@@ -45,19 +48,16 @@ export async function syncProblems(pool: Pool, logger?: Logger): Promise<Problem
   return out;
 }
 
-/** The package at exactly `version`: from disk when it still matches, else the recorded snapshot. */
+/** The package at `version`: from disk while the disk holds that version, else the snapshot recorded when it did. */
 export async function loadProblemAt(pool: Pool, id: string, version: string): Promise<ProblemPackage> {
-  const { rows } = await pool.query<{ content_hash: string; manifest: unknown; package: Snapshot }>(
-    `SELECT content_hash, manifest, package FROM problems WHERE id = $1 AND version = $2`,
-    [id, version],
-  );
-  const row = rows[0];
   try {
     const disk = await loadProblem(id);
-    if (disk.manifest.version === version && (!row || row.content_hash === disk.contentHash)) return disk;
+    if (disk.manifest.version === version) return disk;
   } catch {
     // gone from disk: fall back to the snapshot
   }
+  const { rows } = await pool.query<{ manifest: unknown; package: Snapshot }>(`SELECT manifest, package FROM problems WHERE id = $1 AND version = $2`, [id, version]);
+  const row = rows[0];
   if (!row) throw new Error(`problem ${id}@${version} is neither on disk nor recorded in the problems table`);
   return { dir: path.join(PROBLEMS_DIR, id), manifest: ManifestSchema.parse(row.manifest), ...row.package };
 }
