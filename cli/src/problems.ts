@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listProblemIds, validatePackage } from '@assay/problems';
+import { listProblemIds, loadProblem, validatePackage } from '@assay/problems';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
 
@@ -12,15 +12,24 @@ export function registerProblemsCommand(program: Command): void {
     .option('--json', 'print the list as JSON')
     .action(async (flags: { json?: boolean }) => {
       const rows = [];
+      const broken: string[] = [];
       for (const id of await listProblemIds()) {
-        const { manifest: m } = await problemOrExplain(id);
-        rows.push({ id: m.id, title: m.title, version: m.version, difficulty: m.difficulty, kind: m.kind, languages: m.languages, minutes: m.estimatedMinutes, tags: m.tags });
+        try {
+          const { manifest: m } = await loadProblem(id);
+          rows.push({ id: m.id, title: m.title, version: m.version, difficulty: m.difficulty, kind: m.kind, languages: m.languages, minutes: m.estimatedMinutes, tags: m.tags });
+        } catch (e) {
+          broken.push(`${id}: ${(e as Error).message}`);
+        }
       }
-      if (flags.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      const w = Math.max(...rows.map((r) => r.id.length), 2);
-      process.stdout.write(`${'id'.padEnd(w)}  ${'difficulty'.padEnd(10)}  ${'kind'.padEnd(7)}  title\n`);
-      for (const r of rows) process.stdout.write(`${r.id.padEnd(w)}  ${r.difficulty.padEnd(10)}  ${r.kind.padEnd(7)}  ${r.title} (${r.version}, ~${r.minutes} min, ${r.languages.join('/')})\n`);
-      process.stdout.write(`${rows.length} problems\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else {
+        const w = Math.max(...rows.map((r) => r.id.length), 2);
+        process.stdout.write(`${'id'.padEnd(w)}  ${'difficulty'.padEnd(10)}  ${'kind'.padEnd(7)}  title\n`);
+        for (const r of rows) process.stdout.write(`${r.id.padEnd(w)}  ${r.difficulty.padEnd(10)}  ${r.kind.padEnd(7)}  ${r.title} (${r.version}, ~${r.minutes} min, ${r.languages.join('/')})\n`);
+        process.stdout.write(`${rows.length} problems\n`);
+      }
+      // A broken package is listed as such and fails the command, without hiding the others.
+      if (broken.length) throw new CliError(`${broken.length} broken package(s):\n  ${broken.join('\n  ')}`, 1);
     });
 
   problems

@@ -1,0 +1,90 @@
+/**
+ * The `assay` CLI as a user runs it: a real process, real files, real Docker.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ResultSchema } from '@assay/schema';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'cli', 'bin', 'assay.mjs');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function assay(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'assay-cli-'));
+  await writeFile(path.join(dir, 'wrong.js'), 'export class LRUCache { constructor(c) {} get() { return 1; } put() {} get size() { return 0; } }\n');
+});
+
+describe('assay grade', () => {
+  it('--json prints exactly the result JSON and exits 0 whatever the verdict', async () => {
+    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'javascript', '--json', path.join(dir, 'wrong.js')]);
+    expect(run.code).toBe(0);
+    const result = ResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.verdict).toBe('wrong_answer');
+    expect(run.stderr).toMatch(/suite:correctness \d+\/\d+/);
+  });
+
+  it('prints a readable report by default', async () => {
+    const run = await assay(['grade', '-p', 'lru-cache', '-l', 'javascript', path.join(dir, 'wrong.js')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/WRONG_ANSWER · score [\d.]+\/100/);
+    expect(run.stdout).toMatch(/correctness \d+\/\d+ \(weight \d+\)/);
+  });
+
+  it('refuses an unknown problem, naming the known ones', async () => {
+    const run = await assay(['grade', '--problem', 'no-such-problem', '--language', 'typescript', path.join(dir, 'wrong.js')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown problem "no-such-problem"; known problems: .*lru-cache/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses an unsupported language', async () => {
+    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'cobol', path.join(dir, 'wrong.js')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unsupported language "cobol": use one of typescript, javascript/);
+  });
+
+  it('refuses an unreadable file', async () => {
+    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'typescript', path.join(dir, 'missing.ts')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot read .*missing\.ts: ENOENT/);
+  });
+
+  it('refuses a usage error with the help', async () => {
+    const run = await assay(['grade', path.join(dir, 'wrong.js')]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/required option '-p, --problem <id>' not specified/);
+  });
+
+  it('says so when Docker is not reachable', async () => {
+    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'javascript', path.join(dir, 'wrong.js')], { DOCKER_HOST: `unix://${dir}/no-docker.sock` });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Docker is not reachable .*ensure-docker\.sh/);
+  });
+});
+
+describe('assay problems', () => {
+  it('lists the problems', async () => {
+    const run = await assay(['problems', 'list', '--json']);
+    expect(run.code).toBe(0);
+    const ids = (JSON.parse(run.stdout) as { id: string }[]).map((p) => p.id);
+    expect(ids).toEqual(expect.arrayContaining(['lru-cache', 'rate-limiter']));
+  });
+});
