@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { registerGradeCommand } from './grade';
 import { CliError } from './CliError';
+import { registerGradeCommand } from './grade';
+import { registerKeysCommand } from './keys';
 import { registerProblemsCommand } from './problems';
 
 const program = new Command('assay')
@@ -9,6 +10,7 @@ const program = new Command('assay')
   .exitOverride();
 registerGradeCommand(program);
 registerProblemsCommand(program);
+registerKeysCommand(program);
 
 try {
   await program.parseAsync(process.argv);
