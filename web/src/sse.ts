@@ -62,6 +62,7 @@ export interface StreamOptions {
 /** Reads until `onMessage` says stop, reconnecting with `Last-Event-ID` when the connection drops or ends early. */
 export async function streamSse(url: string, opts: StreamOptions): Promise<void> {
   let lastId: string | undefined;
+  let answered: Response;
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await fetch(url, {
@@ -69,7 +70,10 @@ export async function streamSse(url: string, opts: StreamOptions): Promise<void>
         cache: 'no-store',
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      if (res.status !== 200 || !res.body) return await opts.onHttpError(res);
+      if (res.status !== 200 || !res.body) {
+        answered = res;
+        break;
+      }
       const parser = new SseParser();
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
@@ -90,4 +94,5 @@ export async function streamSse(url: string, opts: StreamOptions): Promise<void>
       await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 8_000)));
     }
   }
+  return opts.onHttpError(answered);
 }

@@ -1,0 +1,57 @@
+/** The live steps of a grading: one line per step, a suite's line updated in place (`correctness 7/18`). */
+import type { ProgressEvent } from '@assay/schema';
+import type { SubmissionStatus } from '../api';
+import { type Child, h } from './dom';
+
+export class ProgressView {
+  readonly el = h('ol', { class: 'progress-steps', 'aria-live': 'polite' });
+  private suites = new Map<string, { text: HTMLElement; bar: HTMLProgressElement }>();
+  private current: HTMLElement | undefined;
+
+  status(status: SubmissionStatus, message?: string): void {
+    this.step(`${status}${message ? `: ${message}` : ''}`, status === 'failed' ? 'bad' : undefined);
+  }
+
+  progress(e: ProgressEvent): void {
+    switch (e.stage) {
+      case 'queued':
+        return void this.step('queued');
+      case 'preparing':
+        return void this.step(e.message);
+      case 'compiling':
+        return void this.step('compiling');
+      case 'finished':
+        return void this.step(`finished: ${e.verdict} (${e.score})`, 'done');
+      case 'suite': {
+        const label = `suite:${e.suite} ${e.done}/${e.total}`;
+        const line = this.suites.get(e.suite);
+        if (line) {
+          line.text.textContent = label;
+          line.bar.max = Math.max(e.total, 1);
+          line.bar.value = e.done;
+          return;
+        }
+        const text = h('span', null, label);
+        const bar = h('progress', { max: Math.max(e.total, 1), value: e.done });
+        this.suites.set(e.suite, { text, bar });
+        this.step([text, ' ', bar]);
+      }
+    }
+  }
+
+  note(text: string): void {
+    this.step(text, 'muted');
+  }
+
+  private step(content: Child, cls?: string): HTMLElement {
+    this.current?.classList.remove('current');
+    const li = h('li', { class: ['current', cls].filter(Boolean).join(' ') }, content);
+    this.el.append(li);
+    this.current = li;
+    return li;
+  }
+
+  done(): void {
+    this.current?.classList.remove('current');
+  }
+}
