@@ -45,7 +45,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-const sandboxContainers = async () => docker.listContainers({ all: true, filters: JSON.stringify({ label: ['assay.sandbox=1'] }) });
+/** This submission's sandbox containers (other tests on the machine may be running their own). */
+const sandboxContainers = async (submissionId: string) =>
+  docker.listContainers({ all: true, filters: JSON.stringify({ label: ['assay.sandbox=1', `assay.submission=${submissionId}`] }) });
 
 beforeAll(async () => {
   env = await createTestEnv('kill', { WORKER_LOCK_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1', SHUTDOWN_TIMEOUT_MS: '20000' });
@@ -86,11 +88,11 @@ describe('a worker killed mid-grading', () => {
     const first = startWorker();
     await until('the first worker to start grading in a container', async () => {
       const s = await getSubmission(pool, id);
-      return s?.status === 'running' && (await sandboxContainers()).length > 0 ? true : undefined;
+      return s?.status === 'running' && (await sandboxContainers(id)).length > 0 ? true : undefined;
     }, 120_000, first.output);
     first.child.kill('SIGKILL');
     await first.exited;
-    expect((await sandboxContainers()).length).toBeGreaterThan(0);
+    expect((await sandboxContainers(id)).length).toBeGreaterThan(0);
 
     const second = startWorker();
     const done = await until('the second worker to finish the job', async () => {
@@ -104,7 +106,7 @@ describe('a worker killed mid-grading', () => {
     expect(done.attempts).toBeGreaterThanOrEqual(2);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE submission_id = $1', [id]);
     expect(rows[0]!.n).toBe(1);
-    await until('no sandbox container left', async () => ((await sandboxContainers()).length === 0 ? true : undefined), 30_000);
+    await until('no sandbox container left', async () => ((await sandboxContainers(id)).length === 0 ? true : undefined), 30_000);
     expect(second.output()).toContain(id);
 
     // Graceful shutdown: SIGTERM with nothing running exits cleanly.
