@@ -23,7 +23,11 @@ const submission = (over: Record<string, unknown> = {}) => ({
 });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 /** Each anonymous client its own address (trust proxy = loopback), so rate limits stay per test. */
-const client = () => ({ 'x-forwarded-for': `203.0.113.${Math.floor(Math.random() * 250) + 1}, 198.51.100.${Math.floor(Math.random() * 250)}` });
+let clients = 0;
+const client = () => {
+  const n = ++clients;
+  return { 'x-forwarded-for': `198.51.${100 + Math.floor(n / 250)}.${(n % 250) + 1}` };
+};
 
 async function counts() {
   const { rows } = await t.api.ctx.pool.query<{ n: string }>('SELECT count(*) AS n FROM submissions');
@@ -246,6 +250,9 @@ describe('operations', () => {
     const docs = await t.request('GET', '/docs');
     expect(docs.text).toContain('<code>/v1/submissions</code>');
     expect(docs.headers.get('x-request-id')).toMatch(/.+/);
+    const page = await t.request('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/html/);
   });
 
   it('the queue dashboard needs the admin credentials', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { webRouter } from '@assay/web';
 import { pinoHttp } from 'pino-http';
 import { SUBMISSION_LIMITS } from '@assay/schema';
 import { authenticate } from './auth';
@@ -43,6 +44,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use(adminRouter(ctx));
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
   app.use(healthRouter(ctx));
+  app.use(webRouter()); // the web page (web/src/serve.ts): /, /problems/:id, /dashboard, /submissions/:id, /assets/*
   app.use(docsRouter());
   app.use(authenticate(ctx));
   app.use(problemsRouter(ctx));

@@ -53,8 +53,5 @@ export function docsRouter(): Router {
   r.get('/docs', (_req, res) => {
     res.type('html').send((html ??= renderDocs()));
   });
-  r.get('/', (_req, res) => {
-    res.redirect('/docs');
-  });
   return r;
 }
