@@ -124,9 +124,9 @@ export async function problemPage(root: HTMLElement, id: string, signal: AbortSi
       h(
         'section',
         { class: 'workspace' },
-        h('div', { class: 'toolbar' }, picker, fileName, saved, h('span', { class: 'spacer' }), reset, submitButton),
+        h('div', { class: 'toolbar' }, picker, fileName, saved, h('span', { class: 'spacer' }), reset),
         editor,
-        h('p', { class: 'muted small' }, 'Tab indents, Shift+Tab outdents, Esc then Tab leaves the editor, Ctrl+Enter submits.'),
+        h('div', { class: 'submit-row' }, submitButton, h('span', { class: 'muted small' }, 'Tab indents, Shift+Tab outdents, Esc then Tab leaves the editor, Ctrl+Enter submits.')),
         run,
       ),
     ),

@@ -8,8 +8,13 @@ export class ProgressView {
   private suites = new Map<string, { text: HTMLElement; bar: HTMLProgressElement }>();
   private current: HTMLElement | undefined;
 
+  private lastStatus: string | undefined;
+
   status(status: SubmissionStatus, message?: string): void {
-    this.step(`${status}${message ? `: ${message}` : ''}`, status === 'failed' ? 'bad' : undefined);
+    const text = `${status}${message ? `: ${message}` : ''}`;
+    if (text === this.lastStatus) return; // e.g. "running" again after the worker's retry bookkeeping
+    this.lastStatus = text;
+    this.step(text, status === 'failed' ? 'bad' : undefined);
   }
 
   progress(e: ProgressEvent): void {

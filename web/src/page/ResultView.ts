@@ -24,13 +24,23 @@ export function verdictBadge(v: Verdict | null | undefined): HTMLElement {
 }
 
 const CLASS_LABEL: Record<ComplexityClass, string> = {
-  sublinear: 'sublinear (O(1) / O(log n))',
-  linear: 'linear (O(n) / O(n log n))',
-  quadratic: 'quadratic (O(n²))',
+  sublinear: 'sublinear',
+  linear: 'linear',
+  quadratic: 'quadratic',
   cubic_or_worse: 'cubic or worse',
   inconclusive: 'inconclusive',
 };
-export const classLabel = (c: ComplexityClass) => CLASS_LABEL[c] ?? c;
+const CLASS_NOTATION: Partial<Record<ComplexityClass, string>> = { sublinear: 'O(1), O(log n)', linear: 'O(n), O(n log n)', quadratic: 'O(n²)', cubic_or_worse: 'O(n³) or worse' };
+export function classView(c: ComplexityClass, cls?: string): HTMLElement {
+  const notation = CLASS_NOTATION[c];
+  return h('span', { class: ['complexity-class', cls].filter(Boolean).join(' ') }, CLASS_LABEL[c] ?? c, notation ? h('small', null, notation) : null);
+}
+export const classLabel = (c: ComplexityClass) => (CLASS_NOTATION[c] ? `${CLASS_LABEL[c]} (${CLASS_NOTATION[c]})` : (CLASS_LABEL[c] ?? c));
+
+/** The grader writes `code` in backticks (summary, hints): shown as <code>, built as nodes, never parsed as markup. */
+export function withCode(text: string): Child[] {
+  return text.split(/`([^`\n]+)`/).map((part, i) => (i % 2 ? h('code', null, part) : part));
+}
 
 const MAX_VALUE_CHARS = 4000;
 function showValue(v: unknown): string {
@@ -63,7 +73,7 @@ function header(r: Result): HTMLElement {
     'section',
     { class: 'result-head' },
     h('div', { class: 'verdict' }, verdictBadge(r.verdict), h('span', { class: 'score', title: 'score out of 100' }, num(r.score, 1), h('small', null, ' / 100'))),
-    h('p', { class: 'summary' }, r.summary),
+    h('p', { class: 'summary' }, withCode(r.summary)),
     h(
       'ul',
       { class: 'suite-chips' },
@@ -95,31 +105,32 @@ function suiteView(s: SuiteResult): HTMLElement {
     h('h3', null, `${s.name} `, h('span', { class: s.passed === s.total ? 'count ok' : 'count bad' }, `${s.passed}/${s.total}`), h('small', null, ` weight ${s.weight}`)),
     h('progress', { max: Math.max(s.total, 1), value: s.passed }),
     s.tests.length === 0
-      ? h('p', { class: 'muted' }, 'No tests ran in this suite.')
+      ? h('p', { class: 'muted' }, s.name === 'latency' || s.name === 'complexity' ? `The ${s.name} measurements are below.` : 'No tests ran in this suite.')
       : collapse
         ? [
-            failing.length ? testTable(failing) : h('p', { class: 'muted' }, 'Every test passed.'),
-            passed.length ? h('details', null, h('summary', null, `${passed.length} passed tests`), testTable(passed)) : null,
+            failing.length ? testTable(failing, s.name) : h('p', { class: 'muted' }, 'Every test passed.'),
+            passed.length ? h('details', null, h('summary', null, `${passed.length} passed tests`), testTable(passed, s.name)) : null,
           ]
-        : testTable(s.tests),
+        : testTable(s.tests, s.name),
   );
 }
 
-function testTable(tests: TestResult[]): HTMLElement {
+function testTable(tests: TestResult[], suite: SuiteResult['name']): HTMLElement {
   return h(
     'table',
     { class: 'tests' },
     h('thead', null, h('tr', null, h('th', null, 'test'), h('th', null, 'status'), h('th', { class: 'num' }, 'time'), h('th', null, 'message'))),
-    h('tbody', null, tests.map(testRows)),
+    h('tbody', null, tests.map((t) => testRows(t, suite === 'correctness'))),
   );
 }
 
-function testRows(t: TestResult): Child {
+/** `tagged`: mark sample and hidden tests (correctness only; other suites show no test data anyway). */
+function testRows(t: TestResult, tagged: boolean): Child {
   const hasValues = t.sample && (t.expected !== undefined || t.actual !== undefined);
   const row = h(
     'tr',
     { class: `test-${t.status}` },
-    h('td', null, t.name, ' ', h('span', { class: t.sample ? 'tag tag-sample' : 'tag' }, t.sample ? 'sample' : 'hidden')),
+    h('td', null, t.name, tagged || t.sample ? [' ', h('span', { class: t.sample ? 'tag tag-sample' : 'tag' }, t.sample ? 'sample' : 'hidden')] : null),
     h('td', null, h('span', { class: `status status-${t.status}` }, t.status)),
     h('td', { class: 'num' }, fmtMs(t.durationMs)),
     h('td', { class: 'message' }, t.message ?? ''),
@@ -187,12 +198,12 @@ function complexityView(rows: ComplexityResult[]): HTMLElement {
               'tr',
               null,
               h('td', null, h('code', null, c.operation)),
-              h('td', null, h('span', { class: worse ? (c.confident ? 'bad' : 'warn') : 'ok' }, classLabel(c.class)), c.confident ? null : h('small', { class: 'muted', title: 'the interval crosses a class boundary or the trials disagreed' }, ' (not confident)')),
-              h('td', null, classLabel(c.expected)),
+              h('td', null, classView(c.class, worse ? (c.confident ? 'bad' : 'warn') : 'ok'), c.confident ? null : h('small', { class: 'muted', title: 'the interval crosses a class boundary or the trials disagreed' }, 'not confident')),
+              h('td', null, classView(c.expected)),
               h('td', null, `${num(c.exponent)} [${num(c.interval[0])}, ${num(c.interval[1])}]`),
               h('td', null, growthChart(c)),
             ),
-            c.hint ? h('tr', { class: 'hint-row' }, h('td', { colspan: 5 }, h('p', { class: 'hint' }, c.hint))) : null,
+            c.hint ? h('tr', { class: 'hint-row' }, h('td', { colspan: 5 }, h('p', { class: 'hint' }, withCode(c.hint)))) : null,
           ];
         }),
       ),
@@ -237,7 +248,7 @@ function hintsView(r: Result): HTMLElement {
       'ul',
       { class: 'static-hints' },
       r.staticHints.map((s) =>
-        h('li', null, h('span', { class: `status ${s.status === 'confirmed' ? 'status-failed' : 'status-skipped'}` }, s.status), ' ', h('code', null, `${s.file}:${s.line}`), ' ', h('code', null, s.pattern), ' — ', s.message),
+        h('li', null, h('span', { class: `status ${s.status === 'confirmed' ? 'status-failed' : 'status-skipped'}` }, s.status), ' ', h('code', null, `${s.file}:${s.line}`), ' ', h('code', null, s.pattern), ' — ', withCode(s.message)),
       ),
     ),
   );

@@ -1,0 +1,48 @@
+/**
+ * Screenshots of the page grading a real solution through Docker (not part of `npm test`: a real
+ * grading takes ~30 s). Needs the services (`bash scripts/services.sh`), Docker and chromium
+ * (`apt-get install -y chromium`).
+ *
+ *   npx tsx web/scripts/screenshots.ts [problem] [solution file] [out dir]
+ *   npx tsx web/scripts/screenshots.ts lru-cache problems/lru-cache/solutions/array-indexof.ts /tmp/shots
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { loadConfig } from '@assay/schema';
+import { createGradingEngine, createLogger } from '@assay/worker';
+import { startTestApi } from '../../api/src/testing';
+
+const [problem = 'lru-cache', file = 'problems/lru-cache/reference/solution.ts', out = join(tmpdir(), 'assay-shots')] = process.argv.slice(2);
+const language = /\.[cm]?ts$/.test(extname(file)) ? 'typescript' : 'javascript';
+mkdirSync(out, { recursive: true });
+
+const t = await startTestApi('web-shots', { RUN_WORKER: 'true', WORKER_CONCURRENCY: '1' }, async () => createGradingEngine(loadConfig(), createLogger({ logLevel: 'silent' }, 'shots')));
+const profile = mkdtempSync(join(tmpdir(), 'assay-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  viewport: { width: 1360, height: 900 },
+});
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${t.url}/problems/${problem}`);
+  await page.waitForSelector('.statement h1');
+  await page.selectOption('select[aria-label=language]', language);
+  await page.fill('textarea.editor', readFileSync(file, 'utf8'));
+  await page.screenshot({ path: join(out, 'problem.png'), fullPage: true });
+  await page.click('button.primary');
+  await page.waitForSelector('.progress-steps li:has-text("suite:")', { timeout: 120_000 });
+  await page.screenshot({ path: join(out, 'progress.png') });
+  await page.waitForSelector('.result .badge', { timeout: 300_000 });
+  await page.locator('.submission-id').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(out, 'result.png'), fullPage: true });
+  console.log(`${await page.locator('.result .badge').first().innerText()} ${await page.locator('.result .score').innerText()} — screenshots in ${out}`);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  await t.close();
+}

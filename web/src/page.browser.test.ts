@@ -1,0 +1,245 @@
+/**
+ * The page in a real browser (Debian's chromium, driven by playwright-core) against the real API,
+ * with a scripted grading engine so results are instant and deterministic, and hostile on purpose:
+ * its result carries markup in every candidate-controlled string. Checks the candidate flow
+ * (problems → statement → language → submit → live steps → result), API errors, and the dashboard
+ * (list, compare, open, CSV). Skipped when chromium is not installed (`apt-get install -y chromium`).
+ * Set SCREENSHOT_DIR to keep PNGs of each page.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProgressEvent, Result } from '@assay/schema';
+import { createApiKey, type GradingEngine } from '@assay/worker';
+import { startTestApi, type TestApi } from '../../api/src/testing';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const XSS = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+
+/** A result as the grader would write it, with markup wherever the candidate controls a string. */
+export function hostileResult(problemId: string, language: Result['language']): Result {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: 1,
+    verdict: 'partial',
+    score: 82.5,
+    summary: `Every correctness test passed, but \`get\` grows linearly with the cache size. ${XSS}`,
+    problem: { id: problemId, version: '1.0.0' },
+    language,
+    suites: [
+      {
+        name: 'correctness',
+        weight: 60,
+        passed: 17,
+        total: 18,
+        tests: [
+          { name: 'evicts the least recently used key', status: 'passed', durationMs: 3.2, sample: true, expected: [1, null, 3], actual: [1, null, 3] },
+          { name: `sample: get refreshes recency ${XSS}`, status: 'failed', durationMs: 1.4, sample: true, message: `expected 'two' but got ${XSS}`, expected: { get: 'two' }, actual: { get: XSS } },
+          ...Array.from({ length: 15 }, (_v, i) => ({ name: `hidden #${i + 1}`, status: 'passed' as const, durationMs: 0.5 + i / 10, sample: false })),
+          { name: 'hidden #16', status: 'timeout', durationMs: 2000, sample: false, message: 'timed out after 2000 ms' },
+        ],
+      },
+      { name: 'latency', weight: 10, passed: 2, total: 3, tests: [] },
+      { name: 'complexity', weight: 30, passed: 1, total: 2, tests: [] },
+    ],
+    latency: [
+      { operation: 'get', unit: 'us', candidate: { p50: 1.9, p95: 2.6, p99: 4.1 }, reference: { p50: 0.8, p95: 1.1, p99: 1.9 }, ratio: 2.4, allowedRatio: 5, passed: true },
+      { operation: 'put (evicting)', unit: 'us', candidate: { p50: 41.5, p95: 60.2, p99: 80 }, reference: { p50: 1.1, p95: 1.5, p99: 2.2 }, ratio: 37.7, allowedRatio: 5, passed: false },
+    ],
+    complexity: [
+      { operation: 'get', sizes: [256, 1024, 4096, 16384, 65536], nsPerOp: [40, 41, 43, 42, 44], exponent: 0.02, interval: [-0.03, 0.06], class: 'sublinear', confident: true, expected: 'sublinear' },
+      {
+        operation: 'put',
+        sizes: [256, 1024, 4096, 16384, 65536],
+        nsPerOp: [300, 1200, 4900, 19500, 80000],
+        exponent: 1.01,
+        interval: [0.96, 1.05],
+        class: 'linear',
+        confident: true,
+        expected: 'sublinear',
+        hint: `\`put\` grows linearly with the cache size; expected sublinearly. Keep a Map from key to a linked-list node. ${XSS}`,
+      },
+    ],
+    staticHints: [{ file: 'solution.ts', line: 12, pattern: 'indexOf', message: `\`indexOf\` on the key list inside \`put\` scans every key ${XSS}`, status: 'confirmed' }],
+    compile: { ok: true, diagnostics: [{ file: 'solution.ts', line: 3, column: 7, message: `'unused' is declared but never used ${XSS}` }] },
+    resources: { cpuMs: 1840, peakMemoryBytes: 61_000_000, wallMs: 5230 },
+    output: { stdout: `debug: cache size 2\n${XSS}\n`, stderr: 'warning: something odd\n', truncated: false },
+    timings: { queuedAt: now, startedAt: now, finishedAt: now },
+    graderVersion: 'test-engine/1',
+  };
+}
+
+/** Streams a few steps with pauses (so the page shows them live), then the hostile result. */
+const scriptedEngine: GradingEngine = {
+  async grade(req, opts) {
+    const steps: ProgressEvent[] = [
+      { stage: 'preparing', message: 'starting the sandbox' },
+      { stage: 'compiling' },
+      ...[6, 12, 18].map((done): ProgressEvent => ({ stage: 'suite', suite: 'correctness', done, total: 18 })),
+      { stage: 'suite', suite: 'latency', done: 3, total: 3 },
+      { stage: 'suite', suite: 'complexity', done: 2, total: 2 },
+    ];
+    for (const s of steps) {
+      opts?.onProgress?.(s);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    return hostileResult(req.problem.manifest.id, req.language);
+  },
+  reapOrphans: async () => 0,
+  ping: async () => {},
+  close: async () => {},
+};
+
+describe.skipIf(!CHROMIUM)('the web page in a browser', () => {
+  let t: TestApi;
+  let context: BrowserContext;
+  let page: Page;
+  let key: string;
+  const problems: string[] = [];
+  const errors: string[] = [];
+  const shots = process.env.SCREENSHOT_DIR;
+  const profile = mkdtempSync(join(tmpdir(), 'assay-chromium-'));
+
+  const shot = async (name: string) => {
+    if (!shots) return;
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  };
+
+  beforeAll(async () => {
+    t = await startTestApi('web-browser', { RUN_WORKER: 'true', WORKER_CONCURRENCY: '2', PRACTICE_PROBLEMS: 'lru-cache' }, scriptedEngine);
+    key = (await createApiKey(t.api.ctx.pool, 'Acme Hiring')).key;
+    problems.push(...((await t.request('GET', '/v1/problems')).body.items as Array<{ id: string }>).map((p) => p.id));
+    // A fresh profile per run (playwright passes it as --user-data-dir).
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM!,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      viewport: { width: 1360, height: 900 },
+      acceptDownloads: true,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // The one expected failed request is the 401 the page provokes and shows (reported below with its URL).
+      if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/v1/submissions'))) errors.push(`${r.status()} ${r.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await t?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('lists the problems', async () => {
+    await page.goto(`${t.url}/`);
+    await page.waitForSelector('table.problems tbody tr');
+    expect(await page.locator('table.problems tbody tr').count()).toBe(problems.length);
+    expect(await page.locator('table.problems').innerText()).toMatch(/LRU cache[\s\S]*medium[\s\S]*~30 min/);
+    await shot('1-problems');
+  });
+
+  it('shows a statement and the starter code per language, and submits to a live result', async () => {
+    await page.click('a[href="/problems/lru-cache"]');
+    await page.waitForSelector('.statement h1');
+    expect(await page.locator('.statement h1').innerText()).toBe('LRU cache');
+    expect(await page.locator('.statement table').count()).toBeGreaterThan(0);
+    expect(await page.locator('.statement pre code').count()).toBeGreaterThan(0);
+    const editor = page.locator('textarea.editor');
+    await page.selectOption('select[aria-label=language]', 'javascript');
+    expect(await page.locator('.file-name').innerText()).toBe('solution.js');
+    await page.selectOption('select[aria-label=language]', 'typescript');
+    expect(await page.locator('.file-name').innerText()).toBe('solution.ts');
+    expect(await editor.inputValue()).toContain('LRUCache');
+
+    // Tab indents inside the editor instead of leaving it.
+    await editor.focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('// mine');
+    expect(await editor.inputValue()).toMatch(/\n {2}\/\/ mine$/);
+    await shot('2-problem');
+
+    await page.click('button.primary');
+    await page.waitForSelector('.progress-steps li:has-text("suite:correctness")');
+    await page.waitForSelector('.result .badge', { timeout: 30_000 });
+    const steps = await page.locator('.progress-steps').innerText();
+    expect(steps).toContain('compiling');
+    expect(steps).toContain('suite:correctness 18/18');
+    expect(await page.locator('.result .badge').first().innerText()).toBe('Partial');
+    expect(await page.locator('.result .score').innerText()).toContain('82.5');
+    const text = await page.locator('.result').innerText();
+    expect(text).toContain('37.7× of 5× allowed');
+    expect(text).toContain('Keep a Map from key to a linked-list node');
+    expect(text).toContain('solution.ts:3:7:');
+    expect(text).toContain('debug: cache size 2');
+    // The hostile strings are on the page as text, and nothing in them ran or became an element.
+    expect(text).toContain('<img src=x onerror="window.__pwned=1">');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img, main script, main [onerror]').count()).toBe(0);
+    await page.locator('.result-head').scrollIntoViewIfNeeded();
+    await shot('3-result');
+  });
+
+  it('shows the API error (problem+json detail) for an assessment problem submitted without a key', async () => {
+    const other = problems.find((p) => p !== 'lru-cache')!;
+    await page.goto(`${t.url}/problems/${other}`);
+    await page.waitForSelector('.statement h1');
+    await page.click('button.primary');
+    await page.waitForSelector('.run .error');
+    const err = await page.locator('.run .error').innerText();
+    expect(err).toContain('401');
+    expect(err).toContain('submit with an API key');
+  });
+
+  it('lists, compares, opens and exports an organisation’s submissions on the dashboard', async () => {
+    await page.goto(`${t.url}/dashboard`);
+    await page.waitForSelector('text=Enter your organisation');
+    await page.fill('#api-key', key);
+    await page.press('#api-key', 'Enter');
+    await page.locator('#api-key').blur();
+    // Two submissions from the organisation, then the list.
+    for (const language of ['typescript', 'javascript'] as const) {
+      const res = await t.request('POST', '/v1/submissions', {
+        headers: { authorization: `Bearer ${key}` },
+        body: { problemId: 'lru-cache', language, files: [{ path: language === 'typescript' ? 'solution.ts' : 'solution.js', content: 'export class LRUCache {}' }] },
+      });
+      expect(res.status).toBe(202);
+    }
+    const deadline = Date.now() + 20_000;
+    while ((await t.request('GET', '/v1/submissions?status=completed', { headers: { authorization: `Bearer ${key}` } })).body.items.length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await page.reload();
+    await page.waitForSelector('table.submissions tbody tr:has(.badge-partial)');
+    expect(await page.locator('table.submissions tbody tr').count()).toBe(2);
+
+    await page.check('input[aria-label="select all"]');
+    await page.click('button:has-text("Compare selected (2)")');
+    await page.waitForSelector('table.compare');
+    const compare = await page.locator('table.compare').innerText();
+    expect(compare).toMatch(/correctness passed\s+17\/18\s+17\/18/);
+    expect(compare).toContain('linear (O(n), O(n log n))');
+    await shot('4-dashboard-compare');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('id,createdAt,problemId,problemVersion,language,status,verdict,score,startedAt,finishedAt');
+    expect(csv.trim().split('\r\n')).toHaveLength(3);
+    expect(csv).toContain(',lru-cache,1.0.0,');
+
+    await page.locator('table.submissions tbody tr button.link').first().click();
+    await page.waitForSelector('.panel .result .badge');
+    expect(await page.locator('.panel .result .score').innerText()).toContain('82.5');
+  });
+
+  it('raised no page errors and no CSP violations', () => {
+    expect(errors).toEqual([]);
+  });
+});
