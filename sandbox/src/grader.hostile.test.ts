@@ -42,10 +42,12 @@ afterAll(async () => {
 
 const ECHO = 'export function echo(t) { return t; }';
 
-const attacks: { name: string; verdict: Verdict; code: string }[] = [
+const attacks: { name: string; verdict: Verdict | Verdict[]; code: string }[] = [
   {
+    // ~20 node processes fit under the pids limit, and together they also fill the memory limit:
+    // which limit the kernel enforces first depends on timing, and either is the right verdict.
     name: 'fork bomb at import time',
-    verdict: 'time_limit_exceeded',
+    verdict: ['time_limit_exceeded', 'memory_limit_exceeded'],
     code: `import { spawn } from 'node:child_process';
 for (;;) { try { spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore', detached: true }).on('error', () => {}); } catch {} }
 ${ECHO}`,
@@ -148,10 +150,11 @@ ${ECHO}`,
 
 describe('hostile submissions', () => {
   for (const attack of attacks) {
-    it(`${attack.name} → ${attack.verdict}`, async () => {
+    it(`${attack.name} → ${([] as Verdict[]).concat(attack.verdict).join(' or ')}`, async () => {
       const result = await grade(attack.code);
       expectClean(result);
-      expect({ verdict: result.verdict, summary: result.summary }).toMatchObject({ verdict: attack.verdict });
+      const allowed = ([] as Verdict[]).concat(attack.verdict);
+      expect(allowed, `${result.verdict}: ${result.summary}`).toContain(result.verdict);
     });
   }
 
@@ -159,6 +162,13 @@ describe('hostile submissions', () => {
     const result = await grade('export function echo(t: string) {\n  return t +;\n}\n', 'typescript');
     expect(result.verdict).toBe('compile_error');
     expect(result.compile.diagnostics[0]).toMatchObject({ file: 'solution.ts', line: 2, column: 13 });
+  });
+
+  it('a type error is a compile_error with file:line:column, even when the code would run', async () => {
+    const result = await grade('export function echo(t: string): number {\n  return t;\n}\n', 'typescript');
+    expect(result.verdict).toBe('compile_error');
+    expect(result.compile.diagnostics[0]).toMatchObject({ file: 'solution.ts', line: 2, column: 3, message: expect.stringContaining('TS2322') });
+    expect(result.suites).toEqual([]);
   });
 
   it('code that throws at import time is a runtime_error', async () => {

@@ -16,6 +16,7 @@ import {
   type Result,
 } from '@assay/schema';
 import { findStaticHints } from './analysis/staticHints';
+import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
 import { DriverFrameSchema, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from './runtime/payload';
 import { ContainerReaper, RunnerImage, SandboxRunner } from './runner';
 import { decideVerdict } from './verdict';
@@ -63,6 +64,7 @@ export class Grader {
     private readonly reaper: ContainerReaper,
     private readonly image: string,
     private readonly logger: Logger,
+    private readonly typeChecker = new TypeChecker(),
   ) {}
 
   /** Connects to Docker, builds the runner image if it is missing, removes leftover containers. */
@@ -77,6 +79,8 @@ export class Grader {
     const image = await new RunnerImage(docker).ensure(opts.onImageBuild);
     const grader = new Grader(docker, new SandboxRunner(docker, logger), new ContainerReaper(docker, logger), image, logger);
     await grader.reapOrphans();
+    // Parse the TypeScript libraries now, not during the first submission.
+    void grader.typeChecker.check([{ path: 'warm-up.ts', content: 'export {};\n' }]);
     return grader;
   }
 
@@ -92,7 +96,9 @@ export class Grader {
     return this.reaper.reap({ orphansOnly: true, olderThanMs: MAX_CONTAINER_AGE_MS });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.typeChecker.close();
+  }
 
   async grade(req: GradeRequest, opts: GradeOptions = {}): Promise<Result> {
     const startedAt = new Date().toISOString();
@@ -125,6 +131,8 @@ export class Grader {
     };
 
     log.info({ language: req.language, files: files.length }, 'grading started');
+    // Types are checked on the host while the sandbox runs (esbuild there only strips them).
+    const typeCheck: Promise<TypeCheckOutcome> = req.language === 'typescript' ? this.typeChecker.check(files) : Promise.resolve({ ok: true, diagnostics: [] });
     const run = await this.runner.run({
       image: this.image,
       cmd: [IMAGE_PATHS.node, IMAGE_PATHS.driver],
@@ -138,6 +146,9 @@ export class Grader {
     });
     if (!report && !internal && !run.timedOut && !run.oomKilled) internal = `the driver exited (code ${run.exitCode}) without a report: ${run.stderr.slice(-1000)}`;
     if (internal) log.error({ internal, exitCode: run.exitCode }, 'grading failed internally');
+    const types = await typeCheck;
+    if (!types.ok) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
+    if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok) report = withTypeErrors(report, types.diagnostics);
 
     const decision = decideVerdict(report, run, internal);
     const r = report as DriverReport | undefined;
@@ -163,6 +174,19 @@ export class Grader {
     opts.onProgress?.({ stage: 'finished', verdict: result.verdict, score: result.score });
     return ResultSchema.parse(result);
   }
+}
+
+/** Type errors make the submission a compile error: what ran in the sandbox no longer counts. */
+function withTypeErrors(report: DriverReport, diagnostics: DriverReport['compile']['diagnostics']): DriverReport {
+  return {
+    ...report,
+    compile: { ok: false, diagnostics },
+    suites: [],
+    latency: [],
+    complexity: [],
+    faults: [{ kind: 'compile', message: 'the code does not type-check' }],
+    output: { stdout: '', stderr: '', truncated: false },
+  };
 }
 
 function safeJson(text: string): unknown {

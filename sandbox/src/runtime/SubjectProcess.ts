@@ -157,7 +157,7 @@ export class SubjectProcess implements Subject {
   private classifyExit(code: number | null, signal: NodeJS.Signals | null): SubjectFault {
     if (/heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderrTail))
       return { kind: 'memory', message: 'ran out of memory (JavaScript heap limit reached)' };
-    if (signal === 'SIGKILL' && oomKills() > 0) return { kind: 'memory', message: 'killed by the memory limit' };
+    if (signal === 'SIGKILL' && memoryLimitHit()) return { kind: 'memory', message: 'killed by the memory limit' };
     if (code === 70) return { kind: 'crash', message: 'crashed on an unhandled promise rejection' };
     return { kind: 'crash', message: `the candidate process exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})` };
   }
@@ -295,6 +295,27 @@ export function runqueueWaitNs(pid: number | 'self' | undefined): number {
   } catch {
     return 0;
   }
+}
+
+function cgroupMemory(file: string): number {
+  try {
+    return Number(readFileSync(`/sys/fs/cgroup/memory/${file}`, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+const failcntAtStart = cgroupMemory('memory.failcnt');
+
+/**
+ * True once this container's memory cgroup has hit its limit. Near the limit the kernel thrashes
+ * (reclaiming page cache) before it OOM-kills, so a memory bomb can outlast a test's timeout:
+ * a timeout under this pressure is a memory fault, not a slow program.
+ */
+export function memoryLimitHit(): boolean {
+  if (oomKills() > 0 || cgroupMemory('memory.failcnt') > failcntAtStart) return true;
+  const limit = cgroupMemory('memory.limit_in_bytes');
+  return limit > 0 && cgroupMemory('memory.max_usage_in_bytes') >= 0.9 * limit;
 }
 
 /** Number of OOM kills in this container's memory cgroup (cgroup v1), 0 when unreadable. */

@@ -7,7 +7,7 @@ import type { Exposed, HttpClient, Rng, Subject, TestContext, TestDef } from '@a
 import type { SuiteName, SuiteResult, TestResult } from '@assay/schema';
 import { mulberry32 } from '../analysis/complexity';
 import type { Session } from './Session';
-import { SubjectGoneError } from './SubjectProcess';
+import { memoryLimitHit, SubjectGoneError } from './SubjectProcess';
 
 export function seededRng(seed: number, ...parts: string[]): Rng {
   let h = seed >>> 0;
@@ -123,6 +123,10 @@ export class TestRunner {
     this.session.output.capturing = false;
     if (outcome.kind === 'passed') return { ...base, status: 'passed', durationMs };
     if (outcome.kind === 'timeout') {
+      if (memoryLimitHit()) {
+        await this.session.recycle({ kind: 'memory', message: 'hit the memory limit' });
+        return { ...base, status: 'error', durationMs, message: 'hit the memory limit' };
+      }
       await this.session.recycle({ kind: 'timeout', message: `a test ran longer than ${timeoutMs} ms` });
       return { ...base, status: 'timeout', durationMs, message: `timed out after ${timeoutMs} ms` };
     }
