@@ -38,12 +38,13 @@ try {
   await autocannon({ url: `${api.url}/v1/submissions`, method: 'POST', headers, body, connections: 10, duration: 2 }); // warm-up
   const r = await autocannon({ url: `${api.url}/v1/submissions`, method: 'POST', headers, body, connections, duration: seconds });
   const accepted = r.statusCodeStats['202']?.count ?? 0;
+  await new Promise((r) => setTimeout(r, 1500)); // requests in flight when autocannon stopped finish
   const { rows } = await api.ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions');
   const waiting = await api.ctx.queues.grading.getJobCounts('waiting');
   console.log(`\nPOST /v1/submissions, ${connections} connections, ${seconds} s, body ${(body.length / 1024).toFixed(1)} KiB (lru-cache reference):`);
   console.log(`  accepted: ${(accepted / r.duration).toFixed(0)} submissions/s (${accepted} × 202; non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})   target: thousands/s`);
   console.log(`  latency:  p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`);
-  console.log(`  stored ${rows[0]!.n} submissions, ${waiting.waiting} grading jobs waiting (incl. warm-up)`);
+  console.log(`  stored ${rows[0]!.n} submissions, ${waiting.waiting} grading jobs waiting (incl. warm-up and requests in flight at the end)`);
   await api.ctx.queues.grading.obliterate({ force: true });
   await api.close();
 
