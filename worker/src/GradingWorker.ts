@@ -46,7 +46,16 @@ export class GradingWorker {
     });
     this.worker.on('error', (err) => deps.logger.error({ err }, `grading worker: ${err.message}`));
     this.worker.on('failed', (job, err) => {
-      if (job) deps.logger.warn({ submissionId: job.data.submissionId, attemptsMade: job.attemptsMade, err }, `grading attempt failed: ${err.message}`);
+      if (!job) return;
+      const log = deps.logger.child({ submissionId: job.data.submissionId });
+      log.warn({ attemptsMade: job.attemptsMade, err }, `grading attempt failed: ${err.message}`);
+      // Failed for good without our processor finishing it (e.g. stalled more often than
+      // WORKER_MAX_STALLED): record the failure so the submission does not stay running forever.
+      void (async () => {
+        if ((await job.getState()) !== 'failed') return;
+        const sub = await getSubmission(deps.pool, job.data.submissionId);
+        if (sub && !sub.result) await this.afterResult(sub, internalErrorResult(sub, err.message), 'failed', null, err.message, log);
+      })().catch((e: Error) => log.error({ err: e }, `could not record the failed grading: ${e.message}`));
     });
   }
 
