@@ -1,0 +1,117 @@
+/**
+ * Webhook delivery on real PostgreSQL, Redis and HTTP: retries with backoff until the attempts
+ * run out, every attempt logged; and the address check runs again when connecting, so a
+ * callback that now points at a refused address is never contacted.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProblem } from '@assay/problems';
+import { loadConfig } from '@assay/schema';
+import { createPool, inTransaction, type Pool } from './db/pool';
+import { migrate } from './db/migrate';
+import { recordProblemVersion } from './db/problems';
+import { insertSubmission } from './db/submissions';
+import { createDeliveries, getDelivery, listDeliveries } from './db/webhooks';
+import { findOrCreateOrganisation } from './db/organisations';
+import { createQueues, enqueueDeliveries, type Queues } from './queues';
+import { encryptSecret } from './secrets';
+import { createTestEnv, type TestEnv } from './testing';
+import { WebhookWorker } from './WebhookWorker';
+import { generateWebhookSecret } from './webhooks/signing';
+
+let env: TestEnv;
+let pool: Pool;
+let queues: Queues;
+let receiver: http.Server;
+let url: string;
+let hits = 0;
+
+async function deliveryFor(callbackUrl: string, orgId: string): Promise<string> {
+  const pkg = await loadProblem('lru-cache');
+  await recordProblemVersion(pool, pkg);
+  const id = randomUUID();
+  await insertSubmission(pool, {
+    id, orgId, apiKeyId: null, problemId: 'lru-cache', problemVersion: pkg.manifest.version, language: 'typescript',
+    files: [{ path: 'solution.ts', content: '' }], callbackUrl, callbackSecret: encryptSecret(env.config.webhooks.secretsKey, generateWebhookSecret()),
+    idempotencyScope: null, idempotencyKey: null, requestHash: 'x', clientAddress: null,
+  });
+  const [deliveryId] = await inTransaction(pool, (c) => createDeliveries(c, id, 'submission.completed', { type: 'submission.completed', data: { id } }));
+  return deliveryId!;
+}
+
+async function settled(orgId: string, id: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const d = await getDelivery(pool, orgId, id);
+    if (d && d.status !== 'pending') return d;
+    if (Date.now() > deadline) throw new Error(`delivery ${id} still pending after ${d?.attempts} attempts`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  env = await createTestEnv('webhook_worker', { WEBHOOK_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '50', ALLOW_LOOPBACK_CALLBACKS: 'true' });
+  await migrate(env.config.databaseUrl);
+  pool = createPool(env.config);
+  queues = createQueues(env.config, 'worker');
+});
+
+afterAll(async () => {
+  await queues?.close();
+  await pool?.end();
+  await env?.cleanup();
+  receiver?.close();
+});
+
+describe('WebhookWorker', () => {
+  it('retries a failing receiver with backoff, logs every attempt, then gives up', async () => {
+    const worker = new WebhookWorker({ config: env.config, pool, logger: pino({ level: 'silent' }) });
+    worker.start();
+    try {
+      const org = await findOrCreateOrganisation(pool, 'Retry Org');
+      const id = await deliveryFor(url, org.id);
+      await enqueueDeliveries(queues, env.config, [id]);
+      const d = await settled(org.id, id);
+      expect(d).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: 500, lastError: 'HTTP 500' });
+      expect(d.log.map((a) => a.statusCode)).toEqual([500, 500, 500]);
+      expect(hits).toBe(3);
+      // Backoff: the gaps between attempts are not zero.
+      const at = d.log.map((a) => Date.parse(String(a.at)));
+      expect(at[2]! - at[0]!).toBeGreaterThanOrEqual(50);
+      expect((await listDeliveries(pool, org.id, { status: 'failed', limit: 10 })).map((x) => x.id)).toContain(id);
+    } finally {
+      await worker.close(5_000);
+    }
+  });
+
+  it('re-checks the address when connecting: a loopback callback is refused without being contacted', async () => {
+    const strict = loadConfig({ ...env.env, ALLOW_LOOPBACK_CALLBACKS: 'false' });
+    const worker = new WebhookWorker({ config: strict, pool, logger: pino({ level: 'silent' }) });
+    worker.start();
+    try {
+      const org = await findOrCreateOrganisation(pool, 'Strict Org');
+      const before = hits;
+      for (const target of [url, url.replace('127.0.0.1', 'localhost')]) {
+        const id = await deliveryFor(target, org.id);
+        await enqueueDeliveries(queues, strict, [id]);
+        const d = await settled(org.id, id);
+        expect(d.status).toBe('failed');
+        expect(d.lastError).toMatch(/loopback/);
+        expect(d.lastStatusCode).toBeNull();
+      }
+      expect(hits).toBe(before);
+    } finally {
+      await worker.close(5_000);
+    }
+  });
+});
