@@ -8,6 +8,8 @@ import { GradingWorker } from './GradingWorker';
 import { enqueueGrading, type Queues } from './queues';
 import { WebhookWorker } from './WebhookWorker';
 
+const REAP_EVERY_MS = 60_000;
+
 export interface RunningWorkers {
   grading: GradingWorker;
   webhooks: WebhookWorker;
@@ -26,11 +28,21 @@ export async function startWorkers(deps: { config: Config; pool: Pool; redis: Re
   const stranded = await strandedSubmissions(deps.pool, 60).catch(() => []);
   for (const id of stranded) await enqueueGrading(deps.queues, deps.config, id).catch(() => {});
   if (stranded.length) deps.logger.info({ count: stranded.length }, 're-enqueued submissions left queued or running (existing jobs are kept as they are)');
+  // A sibling worker on this Docker host that dies leaves its containers; sweep them now and then
+  // (the engine removes only containers whose owning process is gone, or that outlived any grading).
+  const reaper = setInterval(() => {
+    deps.engine
+      .reapOrphans()
+      .then((n) => n && deps.logger.info({ removed: n }, 'removed sandbox containers left by a dead worker'))
+      .catch((err: Error) => deps.logger.warn({ err }, `could not sweep leftover containers: ${err.message}`));
+  }, REAP_EVERY_MS);
+  reaper.unref();
   deps.logger.info({ concurrency: deps.config.worker.concurrency, prefix: deps.config.queuePrefix }, 'workers started');
   return {
     grading,
     webhooks,
     async close(timeoutMs) {
+      clearInterval(reaper);
       await Promise.all([grading.close(timeoutMs), webhooks.close(timeoutMs)]);
     },
   };
