@@ -166,7 +166,7 @@ const PENDING = Symbol('pending');
 /** The promise's value if it settles within `ms` of real time; fails the test if it is still pending. */
 async function settlesWithin<T>(ctx: TestContext, p: Promise<T>, what: string, ms = 1000): Promise<T> {
   const r = await Promise.race([p, ctx.sleep(ms).then(() => PENDING)]);
-  if (r === PENDING) fail(`${what} was still pending after ${ms} ms of real time (nothing should have been waiting)`);
+  if (r === PENDING) fail(`${what}: still pending after ${ms} ms of real time`);
   return r as T;
 }
 
@@ -439,7 +439,7 @@ export default defineSuites({
         expect(h.factory.creating <= 10, `connections being created at once (${h.factory.creating})`).toBe(true);
         h.factory.gate = null;
         gate.open();
-        await Promise.all(borrowers);
+        await settlesWithin(ctx, Promise.all(borrowers), 'the 300 borrowers', 8000);
         expect(served, 'borrowers served').toBe(300);
         expect(h.factory.maxAlive <= 10, `most connections alive at once (${h.factory.maxAlive}, max 10)`).toBe(true);
         expectNoLeak(h, await stats(h), 'after every borrower is done');
@@ -453,7 +453,7 @@ export default defineSuites({
             await release(h, c, ctx.rng.next() < 0.3);
           }),
         );
-        await Promise.all(borrowers);
+        await settlesWithin(ctx, Promise.all(borrowers), 'the 200 borrowers', 8000);
         expect(h.factory.maxAlive <= 5, `most connections alive at once (${h.factory.maxAlive}, max 5)`).toBe(true);
         expect(h.factory.destroyed.size > 20, 'connections destroyed').toBe(true);
         expectNoLeak(h, await stats(h), 'after every borrower is done');
@@ -469,7 +469,7 @@ export default defineSuites({
         await h.clock.advance(249, ctx);
         expect(await h.pool.prop('pending'), 'pending at 249 ms').toBe(50);
         await h.clock.advance(1, ctx);
-        const outcomes = await Promise.all(waiters.map((w) => w.then(() => 'served', (e: unknown) => (isRemoteError(e) ? e.remoteName : 'driver error'))));
+        const outcomes = await settlesWithin(ctx, Promise.all(waiters.map((w) => w.then(() => 'served', (e: unknown) => (isRemoteError(e) ? e.remoteName : 'driver error')))), 'the fifty waiters', 3000);
         expect(outcomes.filter((o) => o === 'PoolTimeoutError').length, 'waiters rejected with PoolTimeoutError').toBe(50);
         for (const c of held) await release(h, c);
         expectNoLeak(h, await stats(h), 'after the timeouts and releases');
@@ -513,7 +513,7 @@ export default defineSuites({
             },
           ),
         );
-        await Promise.all(borrowers);
+        await settlesWithin(ctx, Promise.all(borrowers), 'the 400 borrowers', 10_000);
         expect(served + refused, 'borrowers that got a connection or the factory’s error').toBe(400);
         expect(h.factory.maxAlive <= 8, `most connections alive at once (${h.factory.maxAlive}, max 8)`).toBe(true);
         expectNoLeak(h, await stats(h), 'after every borrower is done');
