@@ -42,7 +42,6 @@ export class TypeChecker {
     const typescriptPath = require.resolve('typescript');
     const typeRoots = path.join(path.dirname(require.resolve('@types/node/package.json')), '..');
     const worker = new Worker(await this.source(), { eval: true, workerData: { typescriptPath, typeRoots } });
-    worker.unref();
     worker.on('message', (m: { id: number; diagnostics?: Diagnostic[]; error?: string }) => {
       const resolve = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -55,6 +54,9 @@ export class TypeChecker {
     };
     worker.on('error', (e) => fail(`type checker crashed: ${e.message}`));
     worker.on('exit', () => fail('type checker stopped'));
+    // After the listeners: adding a 'message' listener refs the worker's port again, and an idle
+    // checker must never keep a process (the CLI, a test) from exiting.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
@@ -70,6 +72,7 @@ export class TypeChecker {
         resolve({ ok: true, diagnostics: [{ file: '', line: 0, column: 0, message: `type checking took longer than ${this.timeoutMs / 1000} s` }] });
         void worker.terminate();
       }, this.timeoutMs);
+      timer.unref();
       this.pending.set(id, (o) => {
         clearTimeout(timer);
         resolve(o);
