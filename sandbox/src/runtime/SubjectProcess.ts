@@ -262,19 +262,21 @@ export class SubjectProcess implements Subject {
 
   /**
    * Runs `count` calls of a batch; resolves with the round trip in nanoseconds, less the time the
-   * subject's and the driver's main threads sat runnable waiting for a CPU: load elsewhere on the
-   * machine does not count, while everything the candidate's code did (threads and child
-   * processes it waited on included) still does.
+   * subject's main thread sat runnable waiting for a CPU during it: load elsewhere on the machine
+   * does not count, while everything the candidate's code did (threads and child processes it
+   * waited on included) still does. The correction never removes more than half of a round trip:
+   * a wait can be charged late (after the reply), and an over-corrected batch must not become the
+   * minimum that a probe keeps.
    */
   async runBatch(batch: number, count: number): Promise<number> {
     const pid = this.child.pid;
-    const waitedBefore = runqueueWaitNs(pid) + runqueueWaitNs('self');
+    const waitedBefore = runqueueWaitNs(pid);
     const start = process.hrtime.bigint();
     const res = await this.send('run', { batch, count });
     const elapsed = Number(process.hrtime.bigint() - start);
-    const waited = runqueueWaitNs(pid) + runqueueWaitNs('self') - waitedBefore;
+    const waited = runqueueWaitNs(pid) - waitedBefore;
     if (!res.ok) throw new RemoteCallError(res.error ?? { name: 'Error', message: 'run failed' });
-    return Math.max(elapsed - Math.max(waited, 0), elapsed / 20);
+    return elapsed - Math.min(Math.max(waited, 0), elapsed / 2);
   }
 
   async gc(type: 'full' | 'minor'): Promise<void> {
