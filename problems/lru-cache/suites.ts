@@ -286,9 +286,12 @@ const complexity: ProbeDef[] = [
 
 const LATENCY_CAPACITY = 2048;
 const EVICTING_CAPACITY = 128;
+/** Pairs of candidate/reference batches per benchmark: the verdict is their median ratio. */
+const LATENCY_SAMPLES = 61;
 const latency: LatencyDef[] = [
   {
     operation: 'get',
+    samples: LATENCY_SAMPLES,
     workload: (rng) => ({
       ...fullCache(LATENCY_CAPACITY),
       // half hits, half misses
@@ -297,6 +300,7 @@ const latency: LatencyDef[] = [
   },
   {
     operation: 'put',
+    samples: LATENCY_SAMPLES,
     workload: (rng) => ({
       ...fullCache(LATENCY_CAPACITY),
       // inserts with evictions first, then updates
@@ -309,6 +313,7 @@ const latency: LatencyDef[] = [
     // its capacity in fresh keys evicts on every put, in every batch (a batch of ~2 ms holds far
     // more than 2 × 128 calls even for an O(n) eviction). Catches scanning for the oldest entry.
     operation: 'put (evicting)',
+    samples: LATENCY_SAMPLES,
     workload: () => ({
       ...fullCache(EVICTING_CAPACITY),
       measure: { method: 'put', argsList: Array.from({ length: 2 * EVICTING_CAPACITY }, (_, i) => [EVICTING_CAPACITY + i, i]) },
