@@ -17,7 +17,7 @@ import {
 } from '@assay/schema';
 import { findStaticHints } from './analysis/staticHints';
 import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
-import { DriverFrameSchema, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from './runtime/payload';
+import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from './runtime/payload';
 import { ContainerReaper, RunnerImage, SandboxRunner } from './runner';
 import { decideVerdict } from './verdict';
 
@@ -135,7 +135,7 @@ export class Grader {
     const typeCheck: Promise<TypeCheckOutcome> = req.language === 'typescript' ? this.typeChecker.check(files) : Promise.resolve({ ok: true, diagnostics: [] });
     const run = await this.runner.run({
       image: this.image,
-      cmd: [IMAGE_PATHS.node, IMAGE_PATHS.driver],
+      cmd: [IMAGE_PATHS.node, IMAGE_PATHS.driver, JSON.stringify(earlyStartOf(manifest))],
       stdin: JSON.stringify(payload),
       memoryMb: manifest.limits.memoryMb + DRIVER_MEMORY_MB,
       wallMs: manifest.limits.wallMs + CONTAINER_GRACE_MS,

@@ -28,13 +28,12 @@ export class Session {
   }
 
   /**
-   * Starts the first process and loads the code; compile and load failures come back as values.
+   * Starts the first process (or takes one started early with the same options) and loads the code; compile and load failures come back as values.
    * Loading that outlasts `timeoutMs` (a busy loop or fork bomb at import time) is a timeout
    * fault, and dying of memory or output while loading is that fault: both come back as `fault`,
    * already recorded in `faults`.
    */
-  async start(timeoutMs: number): Promise<LoadOutcome | { ok: false; kind: 'fault' }> {
-    const proc = new SubjectProcess(this.opts);
+  async start(timeoutMs: number, proc = new SubjectProcess(this.opts)): Promise<LoadOutcome | { ok: false; kind: 'fault' }> {
     this.current = proc;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));

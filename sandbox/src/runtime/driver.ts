@@ -10,9 +10,21 @@ import type { ComplexityResult, LatencyResult, Manifest, ProgressEvent, SuiteNam
 import { runProbe } from './ComplexityProbes';
 import { ServiceHttpClient } from './HttpClient';
 import { runHttpLatency, runLatency, type ServiceSide } from './LatencyBench';
-import { DriverPayloadSchema, FRAME_PREFIX, IMAGE_PATHS, UIDS, type CodeUnit, type DriverFrame, type DriverPayload, type DriverReport } from './payload';
-import { Session } from './Session';
-import { OutputCapture } from './SubjectProcess';
+import {
+  DriverPayloadSchema,
+  EarlyStartSchema,
+  earlyStartOf,
+  FRAME_PREFIX,
+  IMAGE_PATHS,
+  UIDS,
+  type CodeUnit,
+  type DriverFrame,
+  type DriverPayload,
+  type DriverReport,
+  type EarlyStart,
+} from './payload';
+import { Session, type SessionOptions } from './Session';
+import { OutputCapture, SubjectProcess } from './SubjectProcess';
 import { TestRunner } from './TestRunner';
 
 /** Time kept back from the wall limit to stop, report and clean up. */
@@ -37,22 +49,41 @@ async function importSuites(bundle: string): Promise<Suites> {
   return mod.default;
 }
 
+function subjectOptions(who: 'candidate' | 'reference', shape: EarlyStart, output: OutputCapture): SessionOptions & { output: OutputCapture } {
+  return {
+    node: process.execPath,
+    script: IMAGE_PATHS.subject,
+    esbuild: IMAGE_PATHS.esbuild,
+    dir: who === 'candidate' ? IMAGE_PATHS.candidateDir : IMAGE_PATHS.referenceDir,
+    uid: UIDS[who],
+    // The heap limit trips before the container's memory limit, so a memory bomb is named as such.
+    heapMb: Math.max(32, Math.floor(shape.memoryMb * 0.4)),
+    output,
+    ...(shape.kind === 'service' ? { listenPort: PORTS[who], env: { PORT: String(PORTS[who]), HOST: '127.0.0.1' } } : {}),
+  };
+}
+
 function session(unit: CodeUnit, who: 'candidate' | 'reference', manifest: Manifest, output: OutputCapture): Session {
-  const service = manifest.kind === 'service';
-  return new Session(
-    {
-      node: process.execPath,
-      script: IMAGE_PATHS.subject,
-      esbuild: IMAGE_PATHS.esbuild,
-      dir: who === 'candidate' ? IMAGE_PATHS.candidateDir : IMAGE_PATHS.referenceDir,
-      uid: UIDS[who],
-      // The heap limit trips before the container's memory limit, so a memory bomb is named as such.
-      heapMb: Math.max(32, Math.floor(manifest.limits.memoryMb * 0.4)),
-      output,
-      ...(service ? { listenPort: PORTS[who], env: { PORT: String(PORTS[who]), HOST: '127.0.0.1' } } : {}),
-    },
-    unit,
-  );
+  return new Session(subjectOptions(who, earlyStartOf(manifest), output), unit);
+}
+
+/** The candidate's process, started from the command line's limits before the payload arrived. */
+interface EarlySubject {
+  shape: EarlyStart;
+  output: OutputCapture;
+  proc: SubjectProcess;
+}
+
+function startEarly(arg: string | undefined): EarlySubject | undefined {
+  let parsed;
+  try {
+    parsed = EarlyStartSchema.safeParse(JSON.parse(arg ?? 'null'));
+  } catch {
+    return undefined;
+  }
+  if (!parsed.success) return undefined;
+  const output = new OutputCapture(parsed.data.outputBytes);
+  return { shape: parsed.data, output, proc: new SubjectProcess(subjectOptions('candidate', parsed.data, output)) };
 }
 
 function skipped(name: SuiteName, weight: number, names: string[], message: string): SuiteResult {
@@ -68,11 +99,14 @@ function cgroupNumber(file: string): number {
   }
 }
 
-async function grade(payload: DriverPayload, emit: Emit): Promise<DriverReport> {
+async function grade(payload: DriverPayload, emit: Emit, early: EarlySubject | undefined): Promise<DriverReport> {
   const { manifest } = payload;
   const suites = await importSuites(payload.suitesBundle);
   const progress = (event: ProgressEvent) => emit({ type: 'progress', event });
-  const output = new OutputCapture(manifest.limits.outputBytes);
+  // The early process is used only if it was started with exactly the manifest's limits.
+  const fits = early !== undefined && JSON.stringify(early.shape) === JSON.stringify(earlyStartOf(manifest));
+  if (early && !fits) await early.proc.terminate({ kind: 'crash', message: 'started with other limits' });
+  const output = fits ? early.output : new OutputCapture(manifest.limits.outputBytes);
   const candidate = session(payload.candidate, 'candidate', manifest, output);
   const report: DriverReport = {
     compile: { ok: true, diagnostics: [] },
@@ -86,7 +120,7 @@ async function grade(payload: DriverPayload, emit: Emit): Promise<DriverReport> 
   };
 
   progress({ stage: 'compiling' });
-  const loaded = await candidate.start(LOAD_TIMEOUT_MS);
+  const loaded = await candidate.start(LOAD_TIMEOUT_MS, fits ? early.proc : undefined);
   if (!loaded.ok) {
     if (loaded.kind === 'fault') {
       // already recorded by the session
@@ -185,6 +219,7 @@ async function main(): Promise<void> {
   const toStderr = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
   console.log = console.info = console.warn = console.debug = toStderr;
   process.on('unhandledRejection', () => undefined); // a timed-out test may leave rejections behind
+  const early = startEarly(process.argv[2]);
 
   let payload: DriverPayload;
   try {
@@ -195,7 +230,7 @@ async function main(): Promise<void> {
   }
   const emit: Emit = (frame) => process.stdout.write(`${FRAME_PREFIX}${payload.nonce} ${JSON.stringify(frame)}\n`);
   try {
-    emit({ type: 'report', report: await grade(payload, emit) });
+    emit({ type: 'report', report: await grade(payload, emit, early) });
   } catch (e) {
     emit({ type: 'internal', message: `driver failed: ${(e as Error).stack ?? String(e)}`.slice(0, 4000) });
   }

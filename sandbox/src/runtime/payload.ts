@@ -41,6 +41,21 @@ export const DriverPayloadSchema = z.object({
 });
 export type DriverPayload = z.infer<typeof DriverPayloadSchema>;
 
+/**
+ * The driver's command-line argument (JSON): just enough to start the candidate's process while
+ * the payload is still arriving, so the two Node start-ups overlap.
+ */
+export const EarlyStartSchema = z.object({
+  memoryMb: z.number().int().positive(),
+  outputBytes: z.number().int().positive(),
+  kind: z.enum(['module', 'service']),
+});
+export type EarlyStart = z.infer<typeof EarlyStartSchema>;
+
+export function earlyStartOf(manifest: { limits: { memoryMb: number; outputBytes: number }; kind: 'module' | 'service' }): EarlyStart {
+  return { memoryMb: manifest.limits.memoryMb, outputBytes: manifest.limits.outputBytes, kind: manifest.kind };
+}
+
 /** Why the candidate's process stopped early, when it did. */
 export const SubjectFaultSchema = z.object({
   kind: z.enum(['compile', 'load', 'crash', 'timeout', 'memory', 'output']),
