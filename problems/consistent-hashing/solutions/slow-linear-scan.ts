@@ -19,14 +19,11 @@ export function hash53(text: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-interface Point {
-  pos: number;
-  node: string;
-}
-
 export class HashRing {
   private readonly virtualNodes: number;
-  private points: Point[] = [];
+  /** One entry per virtual node, in no particular order. */
+  private positions: number[] = [];
+  private owners: string[] = [];
   private readonly nodes = new Set<string>();
 
   constructor(options: { virtualNodes: number }) {
@@ -42,24 +39,31 @@ export class HashRing {
   addNode(node: string): boolean {
     if (this.nodes.has(node)) return false;
     this.nodes.add(node);
-    for (let i = 0; i < this.virtualNodes; i++) this.points.push({ pos: hash53(`${node}#${i}`), node });
+    for (let i = 0; i < this.virtualNodes; i++) {
+      this.positions.push(hash53(`${node}#${i}`));
+      this.owners.push(node);
+    }
     return true;
   }
 
   removeNode(node: string): boolean {
     if (!this.nodes.delete(node)) return false;
-    this.points = this.points.filter((p) => p.node !== node);
+    const keep = this.owners.map((o) => o !== node);
+    this.positions = this.positions.filter((_, i) => keep[i]);
+    this.owners = this.owners.filter((_, i) => keep[i]);
     return true;
   }
 
   nodeFor(key: string): string | null {
     const h = hash53(key);
-    let next: Point | undefined; // closest point clockwise from h
-    let first: Point | undefined; // smallest point overall, for wrapping around
-    for (const p of this.points) {
-      if (p.pos >= h && (!next || p.pos < next.pos || (p.pos === next.pos && p.node < next.node))) next = p;
-      if (!first || p.pos < first.pos || (p.pos === first.pos && p.node < first.node)) first = p;
+    let next = -1; // closest virtual node clockwise from h
+    let first = -1; // smallest position overall, for wrapping around
+    for (let i = 0; i < this.positions.length; i++) {
+      const p = this.positions[i]!;
+      if (p >= h && (next < 0 || p < this.positions[next]! || (p === this.positions[next]! && this.owners[i]! < this.owners[next]!))) next = i;
+      if (first < 0 || p < this.positions[first]! || (p === this.positions[first]! && this.owners[i]! < this.owners[first]!)) first = i;
     }
-    return (next ?? first)?.node ?? null;
+    const at = next >= 0 ? next : first;
+    return at >= 0 ? this.owners[at]! : null;
   }
 }
