@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // Only the problem catalogue runs tests concurrently (two packages at a time).
+    maxConcurrency: 2,
     pool: 'forks',
   },
 });
