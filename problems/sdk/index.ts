@@ -233,3 +233,19 @@ export async function expectRejects(promise: Promise<unknown>, name?: string, wh
 export function fail(message: string, expected?: unknown, actual?: unknown): never {
   throw new AssertionFailure(message, expected, actual);
 }
+
+/**
+ * Fails the test with a wrong answer, instead of letting it run into its timeout, when `promise`
+ * has not settled within `ms`: a waiter that is never served is the candidate's bug, not slowness.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what = 'the call'): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AssertionFailure(`${what} did not settle within ${ms} ms`, `settled within ${ms} ms`, 'still pending')), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
