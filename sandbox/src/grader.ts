@@ -50,6 +50,8 @@ export interface GradeRequest {
 export interface GradeOptions {
   submissionId?: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** Aborting stops the sandbox at once; the result is an internal_error (the job runs again). */
+  signal?: AbortSignal;
 }
 
 /** The request itself is wrong (the caller's fault): nothing was run. */
@@ -143,7 +145,9 @@ export class Grader {
       submissionId: opts.submissionId,
       labels: { 'assay.problem': manifest.id },
       onStdoutLine,
+      signal: opts.signal,
     });
+    if (run.aborted) internal = 'the grading was aborted (its worker is shutting down); it will run again';
     if (!report && !internal && !run.timedOut && !run.oomKilled) internal = `the driver exited (code ${run.exitCode}) without a report: ${run.stderr.slice(-1000)}`;
     if (internal) log.error({ internal, exitCode: run.exitCode }, 'grading failed internally');
     const types = await typeCheck;

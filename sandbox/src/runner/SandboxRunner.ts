@@ -30,6 +30,8 @@ export interface RunSpec {
   submissionId?: string;
   /** Each stdout line as it arrives (without its newline). Must not throw. */
   onStdoutLine?: (line: string) => void;
+  /** Aborting kills the container (a worker shutting down); the outcome says `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -38,6 +40,7 @@ export interface RunOutcome {
   oomKilled: boolean;
   timedOut: boolean;
   outputExceeded: boolean;
+  aborted: boolean;
   /** At most outputBytes between them. */
   stdout: string;
   stderr: string;
@@ -84,7 +87,7 @@ export class SandboxRunner {
     let stream: Duplex | undefined;
     let waitResponse: IncomingMessage | undefined;
     let timer: NodeJS.Timeout | undefined;
-    let killReason: 'timeout' | 'output' | undefined;
+    let killReason: 'timeout' | 'output' | 'aborted' | undefined;
     let onKilled = () => {};
     // Rejects only if Docker fails to report the exit long after our SIGKILL.
     const stuck = new Promise<void>((resolve) => (onKilled = resolve))
@@ -93,7 +96,8 @@ export class SandboxRunner {
         throw new Error(`container ${container.id} did not stop after SIGKILL`);
       });
     stuck.catch(() => {});
-    const kill = (reason: 'timeout' | 'output') => {
+    const onAbort = () => kill('aborted');
+    const kill = (reason: 'timeout' | 'output' | 'aborted') => {
       if (killReason) return;
       killReason = reason;
       onKilled();
@@ -128,6 +132,8 @@ export class SandboxRunner {
       });
       this.docker.modem.demuxStream(stream, capture.stdout, capture.stderr);
 
+      if (spec.signal?.aborted) kill('aborted');
+      spec.signal?.addEventListener('abort', onAbort, { once: true });
       await container.start();
       const startedAt = performance.now();
       timer = setTimeout(() => kill('timeout'), spec.wallMs);
@@ -149,6 +155,7 @@ export class SandboxRunner {
         oomKilled,
         timedOut: killReason === 'timeout',
         outputExceeded: killReason === 'output' || capture.exceeded,
+        aborted: killReason === 'aborted',
         stdout: capture.text('stdout'),
         stderr: capture.text('stderr'),
         wallMs,
@@ -168,6 +175,7 @@ export class SandboxRunner {
       return outcome;
     } finally {
       clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
       stream?.destroy();
       waitResponse?.destroy();
       await container.remove({ force: true }).catch((err: unknown) => {
