@@ -7,17 +7,18 @@ import ts from 'typescript';
 import type { ComplexityResult, StaticHint } from '@assay/schema';
 import { compareClasses } from './complexity';
 
-const SCANNING_CALLS: Record<string, string> = {
-  shift: '`shift()` moves every element: O(n) per call on large arrays',
-  unshift: '`unshift()` moves every element: O(n) per call',
-  indexOf: '`indexOf()` scans the collection: O(n) per call',
-  lastIndexOf: '`lastIndexOf()` scans the collection: O(n) per call',
-  includes: '`includes()` on an array scans it: O(n) per call',
-  splice: '`splice()` moves the elements after the index: O(n) per call',
-  findIndex: '`findIndex()` scans the collection: O(n) per call',
-  filter: '`filter()` copies the whole collection: O(n) per call',
-  sort: '`sort()` is O(n log n) each time it runs',
-};
+// A Map, not an object literal: candidate code calls `.toString()` and `.constructor()` too.
+const SCANNING_CALLS = new Map<string, string>([
+  ['shift', '`shift()` moves every element: O(n) per call on large arrays'],
+  ['unshift', '`unshift()` moves every element: O(n) per call'],
+  ['indexOf', '`indexOf()` scans the collection: O(n) per call'],
+  ['lastIndexOf', '`lastIndexOf()` scans the collection: O(n) per call'],
+  ['includes', '`includes()` on an array scans it: O(n) per call'],
+  ['splice', '`splice()` moves the elements after the index: O(n) per call'],
+  ['findIndex', '`findIndex()` scans the collection: O(n) per call'],
+  ['filter', '`filter()` copies the whole collection: O(n) per call'],
+  ['sort', '`sort()` is O(n log n) each time it runs'],
+]);
 
 const LOOPS = new Set([ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.WhileStatement, ts.SyntaxKind.DoStatement]);
 
@@ -60,7 +61,7 @@ function scan(file: string, text: string): Found[] {
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && !isInConstructor(node)) {
       const name = node.expression.name.text;
-      const why = SCANNING_CALLS[name];
+      const why = SCANNING_CALLS.get(name);
       const inMethod = enclosingMethod(node) !== undefined;
       if (why && (name !== 'sort' || loopDepth(node) > 0) && (inMethod || loopDepth(node) > 0)) at(node, `${name}()`, why);
     }
