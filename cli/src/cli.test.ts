@@ -30,6 +30,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'assay-cli-'));
   await writeFile(path.join(dir, 'wrong.js'), 'export class LRUCache { constructor(c) {} get() { return 1; } put() {} get size() { return 0; } }\n');
+  await writeFile(path.join(dir, 'wrong.ts'), 'export class LRUCache {\n  constructor(c: number) {}\n  get(k: unknown): unknown { return 1; }\n  put(k: unknown, v: unknown): void {}\n  get size(): number { return 0; }\n}\n');
 });
 
 describe('assay grade', () => {
@@ -39,6 +40,12 @@ describe('assay grade', () => {
     const result = ResultSchema.parse(JSON.parse(run.stdout));
     expect(result.verdict).toBe('wrong_answer');
     expect(run.stderr).toMatch(/suite:correctness \d+\/\d+/);
+  });
+
+  it('a quick TypeScript grading waits for its type check and exits 0 with the result', async () => {
+    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'typescript', '--json', path.join(dir, 'wrong.ts')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(ResultSchema.parse(JSON.parse(run.stdout)).verdict).toBe('wrong_answer');
   });
 
   it('prints a readable report by default', async () => {

@@ -16,7 +16,8 @@ const require = createRequire(import.meta.url);
 export type TypeCheckOutcome = { ok: true; diagnostics: Diagnostic[] } | { ok: false; reason: string };
 
 export class TypeChecker {
-  private worker: Worker | undefined;
+  /** One worker at a time, started once even when the first checks arrive together. */
+  private worker: Promise<Worker> | undefined;
   private code: Promise<string> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, (o: TypeCheckOutcome) => void>();
@@ -37,27 +38,30 @@ export class TypeChecker {
     return this.code;
   }
 
-  private async start(): Promise<Worker> {
-    if (this.worker) return this.worker;
+  private start(): Promise<Worker> {
+    this.worker ??= this.spawn().catch((e: unknown) => {
+      this.worker = undefined;
+      throw e;
+    });
+    return this.worker;
+  }
+
+  private async spawn(): Promise<Worker> {
     const typescriptPath = require.resolve('typescript');
     const typeRoots = path.join(path.dirname(require.resolve('@types/node/package.json')), '..');
     const worker = new Worker(await this.source(), { eval: true, workerData: { typescriptPath, typeRoots } });
     worker.on('message', (m: { id: number; diagnostics?: Diagnostic[]; error?: string }) => {
-      const resolve = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      resolve?.(m.diagnostics ? { ok: true, diagnostics: m.diagnostics } : { ok: false, reason: m.error ?? 'type checker failed' });
+      this.pending.get(m.id)?.(m.diagnostics ? { ok: true, diagnostics: m.diagnostics } : { ok: false, reason: m.error ?? 'type checker failed' });
     });
     const fail = (reason: string) => {
       this.worker = undefined;
-      for (const resolve of this.pending.values()) resolve({ ok: false, reason });
-      this.pending.clear();
+      for (const settle of [...this.pending.values()]) settle({ ok: false, reason });
     };
     worker.on('error', (e) => fail(`type checker crashed: ${e.message}`));
     worker.on('exit', () => fail('type checker stopped'));
-    // After the listeners: adding a 'message' listener refs the worker's port again, and an idle
-    // checker must never keep a process (the CLI, a test) from exiting.
+    // After the listeners (adding a 'message' listener refs the port again): an idle checker must
+    // never keep a process from exiting; `check` refs it while an answer is awaited.
     worker.unref();
-    this.worker = worker;
     return worker;
   }
 
@@ -66,23 +70,27 @@ export class TypeChecker {
     const worker = await this.start();
     const id = this.nextId++;
     return new Promise<TypeCheckOutcome>((resolve) => {
+      const settle = (o: TypeCheckOutcome) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        if (this.pending.size === 0) worker.unref();
+        resolve(o);
+      };
       const timer = setTimeout(() => {
         // A program this slow to check is the submission's doing: say so, and start afresh next time.
-        this.pending.delete(id);
-        resolve({ ok: true, diagnostics: [{ file: '', line: 0, column: 0, message: `type checking took longer than ${this.timeoutMs / 1000} s` }] });
+        settle({ ok: true, diagnostics: [{ file: '', line: 0, column: 0, message: `type checking took longer than ${this.timeoutMs / 1000} s` }] });
         void worker.terminate();
       }, this.timeoutMs);
-      timer.unref();
-      this.pending.set(id, (o) => {
-        clearTimeout(timer);
-        resolve(o);
-      });
+      this.pending.set(id, settle);
+      // While an answer is awaited the process must stay alive for it (a CLI awaiting its result).
+      worker.ref();
       worker.postMessage({ id, files });
     });
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    await (await worker)?.terminate();
   }
 }
