@@ -282,8 +282,8 @@ const redirectLatency: HttpLatencyDef = {
           sendRetrying(ctx, {
             method: 'POST',
             path: '/links',
-            // Long tracking URLs, as marketing links are: about 600 characters each.
-            body: { url: `${someUrl(ctx.rng)}&utm_source=newsletter&utm_medium=email&utm_campaign=${customCode(ctx.rng, 24)}&utm_content=${customCode(ctx.rng, 480)}` },
+            // Long tracking URLs, as marketing links are: about 1,000 characters each.
+            body: { url: `${someUrl(ctx.rng)}&utm_source=newsletter&utm_medium=email&utm_campaign=${customCode(ctx.rng, 24)}&utm_content=${customCode(ctx.rng, 880)}` },
           }),
         ),
       );
