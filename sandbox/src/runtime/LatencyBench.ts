@@ -132,6 +132,15 @@ export async function runHttpLatency(candidate: ServiceSide, reference: ServiceS
         );
       }
     }
+  } catch (e) {
+    // The candidate's server broke the benchmark (a wrong answer in setup, a dropped connection):
+    // the benchmark fails; it is never our internal error.
+    const message = e instanceof SubjectGoneError ? e.fault.message : `the benchmark could not run against your server: ${describeHttpFailure(e)}`;
+    const zero = { p50: 0, p95: 0, p99: 0 };
+    return {
+      result: { operation: def.operation, unit: 'ms', candidate: zero, reference: zero, ratio: 0, allowedRatio, passed: false, error: message },
+      test: { name, sample: false, status: 'error', durationMs: Math.round(performance.now() - started), message },
+    };
   } finally {
     for (const side of sides) side.session.freeze(false);
   }
@@ -150,4 +159,11 @@ export async function runHttpLatency(candidate: ServiceSide, reference: ServiceS
     result: { operation: def.operation, unit: 'ms', candidate: cand, reference: ref, ratio, allowedRatio, passed, ...(error ? { error } : {}) },
     test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
   };
+}
+
+/** Only the failure's kind: assertion texts from the suite may carry hidden test data. */
+function describeHttpFailure(e: unknown): string {
+  const err = e as { name?: string; code?: string };
+  if (err?.name === 'AssertionFailure') return 'its answers during setup were wrong';
+  return err?.code ?? err?.name ?? 'error';
 }
