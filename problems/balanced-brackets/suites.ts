@@ -182,9 +182,9 @@ export default defineSuites({
   complexity: [
     {
       operation: 'isBalanced',
-      // Half-octave steps. Below 512 a quadratic solution's fixed cost per pass hides its growth;
-      // above 4096 its calls take tens of ms each and get inflated by other load on the machine.
-      sizes: [512, 724, 1024, 1448, 2048, 2896, 4096],
+      // Half-octave steps over four octaves (one stray point cannot swing the fit). Below 512 a
+      // quadratic solution's fixed cost per pass hides its growth; at 8192 it needs 20-100 ms per call.
+      sizes: [512, 724, 1024, 1448, 2048, 2896, 4096, 5792, 8192],
       workload: (n, rng) => ({
         construct: null,
         setup: [],

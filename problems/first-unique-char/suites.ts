@@ -160,9 +160,9 @@ export default defineSuites({
   complexity: [
     {
       operation: 'firstUniqueChar',
-      // Half-octave steps. Kept small on purpose: a quadratic solution needs 5-15 ms per call at
-      // 4096 already, and longer calls get inflated by other load on the machine.
-      sizes: [512, 724, 1024, 1448, 2048, 2896, 4096],
+      // Half-octave steps over four octaves (one stray point cannot swing the fit); a quadratic
+      // solution needs 10-30 ms per call at 8192 already.
+      sizes: [512, 724, 1024, 1448, 2048, 2896, 4096, 5792, 8192],
       workload: (n, rng) => ({
         construct: null,
         setup: [],
