@@ -18,7 +18,7 @@ import {
 import { findStaticHints } from './analysis/staticHints';
 import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
 import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from './runtime/payload';
-import { ContainerReaper, RunnerImage, SandboxRunner } from './runner';
+import { ContainerReaper, RunnerImage, SandboxRunner, type RunOutcome } from './runner';
 import { decideVerdict } from './verdict';
 
 export const GRADER_VERSION = '0.1.0';
@@ -154,30 +154,46 @@ export class Grader {
     if (!types.ok) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
     if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok) report = withTypeErrors(report, types.diagnostics);
 
-    const decision = decideVerdict(report, run, internal);
-    const r = report as DriverReport | undefined;
-    const complexity = r?.complexity ?? [];
-    const result: Result = {
-      schemaVersion: RESULT_SCHEMA_VERSION,
-      verdict: decision.verdict,
-      score: decision.score,
-      summary: decision.summary,
-      problem: { id: manifest.id, version: manifest.version },
-      language: req.language,
-      suites: r?.suites ?? [],
-      latency: r?.latency ?? [],
-      complexity,
-      staticHints: r?.compile.ok === false ? [] : findStaticHints(files, complexity),
-      compile: r?.compile ?? { ok: true, diagnostics: [] },
-      resources: { cpuMs: r?.cpuMs ?? run.cpuMs ?? 0, peakMemoryBytes: r?.peakMemoryBytes ?? run.peakMemoryBytes ?? 0, wallMs: Math.round(run.wallMs) },
-      output: r?.output ?? { stdout: '', stderr: '', truncated: false },
-      timings: { ...(req.queuedAt ? { queuedAt: req.queuedAt } : {}), startedAt, finishedAt: new Date().toISOString() },
-      graderVersion: GRADER_VERSION,
-    };
+    const result = assembleResult(req, files, report, run, internal, startedAt);
     log.info({ verdict: result.verdict, score: result.score, wallMs: result.resources.wallMs }, 'grading finished');
     opts.onProgress?.({ stage: 'finished', verdict: result.verdict, score: result.score });
     return ResultSchema.parse(result);
   }
+}
+
+/** The result: the verdict, then everything the driver reported and the host saw. */
+function assembleResult(
+  req: GradeRequest,
+  files: SourceFile[],
+  report: DriverReport | undefined,
+  run: RunOutcome,
+  internal: string | undefined,
+  startedAt: string,
+): Result {
+  const { manifest } = req.problem;
+  const decision = decideVerdict(report, run, internal);
+  const complexity = report?.complexity ?? [];
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    verdict: decision.verdict,
+    score: decision.score,
+    summary: decision.summary,
+    problem: { id: manifest.id, version: manifest.version },
+    language: req.language,
+    suites: report?.suites ?? [],
+    latency: report?.latency ?? [],
+    complexity,
+    staticHints: report?.compile.ok === false ? [] : findStaticHints(files, complexity),
+    compile: report?.compile ?? { ok: true, diagnostics: [] },
+    resources: {
+      cpuMs: report?.cpuMs ?? run.cpuMs ?? 0,
+      peakMemoryBytes: report?.peakMemoryBytes ?? run.peakMemoryBytes ?? 0,
+      wallMs: Math.round(run.wallMs),
+    },
+    output: report?.output ?? { stdout: '', stderr: '', truncated: false },
+    timings: { ...(req.queuedAt ? { queuedAt: req.queuedAt } : {}), startedAt, finishedAt: new Date().toISOString() },
+    graderVersion: GRADER_VERSION,
+  };
 }
 
 /** Type errors make the submission a compile error: what ran in the sandbox no longer counts. */
