@@ -19,6 +19,7 @@ import { findStaticHints } from './analysis/staticHints';
 import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
 import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from './runtime/payload';
 import { ContainerReaper, RunnerImage, SandboxRunner, type RunOutcome } from './runner';
+import { fnv1a } from './random';
 import { decideVerdict } from './verdict';
 
 export const GRADER_VERSION = '0.1.0';
@@ -219,9 +220,7 @@ function safeJson(text: string): unknown {
 
 /** A stable seed per problem version: every candidate of a version meets the same tests. */
 function seedFor(id: string, version: string): number {
-  let h = 0x811c9dc5;
-  for (const ch of `${id}@${version}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return h;
+  return fnv1a(`${id}@${version}`);
 }
 
 /** Validates the files and names the entry file; throws GradeInputError saying what is wrong. */

@@ -4,6 +4,7 @@
  * from O(n log n), so those pairs share a class.
  */
 import type { ComplexityClass } from '@assay/schema';
+import { mulberry32 } from '../random';
 
 type Measured = Exclude<ComplexityClass, 'inconclusive'>;
 
@@ -39,18 +40,6 @@ export function theilSenSlope(xs: readonly number[], ys: readonly number[]): num
   for (let i = 0; i < xs.length; i++)
     for (let j = i + 1; j < xs.length; j++) if (xs[j] !== xs[i]) slopes.push((ys[j]! - ys[i]!) / (xs[j]! - xs[i]!));
   return slopes.length ? median(slopes) : NaN;
-}
-
-/** Small deterministic generator (mulberry32): the same data always gives the same interval. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface Fit {

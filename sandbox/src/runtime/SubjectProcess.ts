@@ -299,13 +299,16 @@ export function runqueueWaitNs(pid: number | 'self' | undefined): number {
   }
 }
 
-function cgroupMemory(file: string): number {
+/** A number from this container's cgroup (v1) files, 0 when unreadable. */
+export function cgroupNumber(path: string): number {
   try {
-    return Number(readFileSync(`/sys/fs/cgroup/memory/${file}`, 'utf8').trim()) || 0;
+    return Number(readFileSync(path, 'utf8').trim()) || 0;
   } catch {
     return 0;
   }
 }
+
+const cgroupMemory = (file: string) => cgroupNumber(`/sys/fs/cgroup/memory/${file}`);
 
 const failcntAtStart = cgroupMemory('memory.failcnt');
 

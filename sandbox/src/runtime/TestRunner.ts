@@ -5,14 +5,12 @@
  */
 import type { Exposed, HttpClient, Rng, Subject, TestContext, TestDef } from '@assay/problems/sdk';
 import type { SuiteName, SuiteResult, TestResult } from '@assay/schema';
-import { mulberry32 } from '../analysis/complexity';
+import { fnv1a, mulberry32 } from '../random';
 import type { Session } from './Session';
 import { memoryLimitHit, SubjectGoneError } from './SubjectProcess';
 
 export function seededRng(seed: number, ...parts: string[]): Rng {
-  let h = seed >>> 0;
-  for (const ch of parts.join('\u0000')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  const next = mulberry32(h);
+  const next = mulberry32(fnv1a(parts.join('\u0000'), seed));
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -4,7 +4,6 @@
  * problem's suites against them, and writes progress and the report as nonce-tagged frames on
  * its stdout — the only result channel, which no subject process can reach.
  */
-import { readFileSync } from 'node:fs';
 import type { HttpLatencyDef, LatencyDef, Suites } from '@assay/problems/sdk';
 import type { ComplexityResult, LatencyResult, Manifest, ProgressEvent, SuiteName, SuiteResult, TestResult } from '@assay/schema';
 import { runProbe } from './ComplexityProbes';
@@ -24,7 +23,7 @@ import {
   type EarlyStart,
 } from './payload';
 import { Session, type SessionOptions } from './Session';
-import { OutputCapture, SubjectProcess } from './SubjectProcess';
+import { cgroupNumber, OutputCapture, SubjectProcess } from './SubjectProcess';
 import { TestRunner } from './TestRunner';
 
 /** Time kept back from the wall limit to stop, report and clean up. */
@@ -89,14 +88,6 @@ function startEarly(arg: string | undefined): EarlySubject | undefined {
 function skipped(name: SuiteName, weight: number, names: string[], message: string): SuiteResult {
   const tests: TestResult[] = names.map((n) => ({ name: n, sample: false, status: 'skipped', durationMs: 0, message }));
   return { name, weight, passed: 0, total: tests.length, tests };
-}
-
-function cgroupNumber(file: string): number {
-  try {
-    return Number(readFileSync(file, 'utf8').trim()) || 0;
-  } catch {
-    return 0;
-  }
 }
 
 async function grade(payload: DriverPayload, emit: Emit, early: EarlySubject | undefined): Promise<DriverReport> {
