@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, isRemoteError, sample, test, type RemoteObject, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, isRemoteError, latch, sample, test, type Latch, type RemoteObject, type TestContext } from '@assay/problems/sdk';
 
 interface Options {
   failureThreshold: number;
@@ -12,17 +12,6 @@ interface Req {
   fail?: boolean;
   hold?: string;
   payload?: unknown;
-}
-
-interface Latch {
-  promise: Promise<void>;
-  open(): void;
-}
-
-function latch(): Latch {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
 }
 
 /**

@@ -1,18 +1,7 @@
-import { defineSuites, expect, expectRejects, fail, isRemoteError, sample, test, type RemoteObject, type Rng, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, isRemoteError, latch, sample, test, type Latch, type RemoteObject, type Rng, type TestContext } from '@assay/problems/sdk';
 
 interface Conn {
   id: string;
-}
-
-interface Latch {
-  promise: Promise<void>;
-  open(): void;
-}
-
-function latch(): Latch {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
 }
 
 /**

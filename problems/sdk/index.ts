@@ -249,3 +249,15 @@ export async function within<T>(promise: Promise<T>, ms: number, what = 'the cal
     clearTimeout(timer);
   }
 }
+
+/** A promise a test opens when it chooses: holds driver-owned calls until a burst has arrived. */
+export interface Latch {
+  promise: Promise<void>;
+  open(): void;
+}
+
+export function latch(): Latch {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
