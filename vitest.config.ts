@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{schema,problems,sandbox,worker,api,cli,web}/**/*.test.ts'],
+    include: ['{contracts,sdk,container,grader,platform,worker,api,cli,web,problems}/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     // Real containers, Redis and PostgreSQL: generous timeouts, and one file at a time so
     // timing-based suites (latency, complexity) never compete with each other for the 2 cores.

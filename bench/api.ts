@@ -13,9 +13,9 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { pino } from 'pino';
-import { loadConfig } from '@assay/schema';
-import { createApiKey, createGradingEngine, createLogger } from '@assay/worker';
-import { createTestEnv } from '@assay/worker/testing';
+import { loadConfig, createApiKey, createLogger } from '@assay/platform';
+import { createGradingEngine, startEmbeddedWorker } from '@assay/worker';
+import { createTestEnv } from '@assay/platform/testing';
 import { startServer } from '../api/src/server';
 import { readSse } from '../api/src/sse';
 
@@ -52,7 +52,7 @@ try {
   const graded = await startServer({
     config: loadConfig({ ...env.env, RUN_WORKER: 'true', WORKER_CONCURRENCY: '1' }),
     logger,
-    engine: () => createGradingEngine(env.config, createLogger({ logLevel: 'silent' }, 'bench')),
+    startWorker: (deps) => startEmbeddedWorker(deps, () => createGradingEngine(env.config, createLogger({ logLevel: 'silent' }, 'bench'))),
   });
   const e2e: number[] = [];
   const wall: number[] = [];

@@ -14,12 +14,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadProblem, PROBLEMS_DIR } from '@assay/problems';
-import { Grader } from '@assay/sandbox';
-import type { Result } from '@assay/schema';
-import { IMAGE_PATHS } from '../sandbox/src/runtime/payload';
-import { RunnerImage } from '../sandbox/src/runner/RunnerImage';
-import { SECCOMP_PROFILE, sandboxCliFlags } from '../sandbox/src/runner/sandboxHostConfig';
+import { loadProblem, PROBLEMS_DIR } from '@assay/platform';
+import { Grader } from '@assay/grader';
+import type { Result } from '@assay/contracts';
+import { IMAGE_PATHS } from '@assay/container/wire';
+import { RunnerImage } from '../grader/src/image/RunnerImage';
+import { SECCOMP_PROFILE, sandboxCliFlags } from '../grader/src/runner/sandboxHostConfig';
 import Docker from 'dockerode';
 import { medians } from './medians';
 

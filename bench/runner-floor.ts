@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import pino from 'pino';
-import { IMAGE_PATHS } from '../sandbox/src/runtime/payload';
-import { RunnerImage } from '../sandbox/src/runner/RunnerImage';
-import { SandboxRunner } from '../sandbox/src/runner/SandboxRunner';
-import { SECCOMP_PROFILE, sandboxCliFlags } from '../sandbox/src/runner/sandboxHostConfig';
+import { IMAGE_PATHS } from '@assay/container/wire';
+import { RunnerImage } from '../grader/src/image/RunnerImage';
+import { SandboxRunner } from '../grader/src/runner/SandboxRunner';
+import { SECCOMP_PROFILE, sandboxCliFlags } from '../grader/src/runner/sandboxHostConfig';
 import { medians } from './medians';
 
 const execFileAsync = promisify(execFile);

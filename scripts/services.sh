@@ -5,7 +5,7 @@
 #
 #   bash scripts/services.sh [up|down|status]      (default: up)
 #
-# Ports and URLs follow schema/src/config.ts: PostgreSQL on 127.0.0.1:5433 (user assay, trust
+# Ports and URLs follow platform/src/config.ts: PostgreSQL on 127.0.0.1:5433 (user assay, trust
 # auth on loopback, database assay), Redis on 127.0.0.1:6380 (noeviction, AOF everysec).
 set -euo pipefail
 

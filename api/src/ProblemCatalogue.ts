@@ -1,7 +1,6 @@
 /** The problem packages this API offers: loaded from disk at start, recorded by version in PostgreSQL. */
-import type { ProblemPackage } from '@assay/problems';
-import type { Config } from '@assay/schema';
-import { syncProblems, type Pool } from '@assay/worker';
+import type { ProblemPackage } from '@assay/contracts';
+import { sampleTestNames, syncProblems, type Config, type Pool } from '@assay/platform';
 import type { Logger } from 'pino';
 
 export class ProblemCatalogue {
@@ -38,17 +37,7 @@ export class ProblemCatalogue {
   sampleTestNames(pkg: ProblemPackage): Promise<string[]> {
     let p = this.samples.get(pkg.contentHash);
     if (!p) {
-      p = (async () => {
-        try {
-          const mod = (await import(`data:text/javascript;base64,${Buffer.from(pkg.suitesBundle).toString('base64')}`)) as {
-            default?: { correctness?: Array<{ name: string; sample: boolean }>; stress?: Array<{ name: string; sample: boolean }> };
-          };
-          const s = mod.default ?? {};
-          return [...(s.correctness ?? []), ...(s.stress ?? [])].filter((t) => t.sample).map((t) => t.name);
-        } catch {
-          return [];
-        }
-      })();
+      p = sampleTestNames(pkg).catch(() => []);
       this.samples.set(pkg.contentHash, p);
     }
     return p;

@@ -3,7 +3,7 @@
  * (a connection per stream would not scale to thousands of watchers).
  */
 import type { Redis } from 'ioredis';
-import { progressChannel, type SequencedMessage } from '@assay/worker';
+import { progressChannel, type SequencedMessage } from '@assay/platform';
 
 type Listener = (msg: SequencedMessage) => void;
 

@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblem } from '@assay/problems';
-import { SUBMISSION_LIMITS } from '@assay/schema';
-import { createApiKey } from '@assay/worker';
+import { loadProblem, createApiKey } from '@assay/platform';
+import { importSuitesBundle } from '@assay/sdk';
+import { SUBMISSION_LIMITS } from '@assay/contracts';
 import { startTestApi, type TestApi } from './testing';
 
 let t: TestApi;
@@ -220,10 +220,9 @@ describe('problems', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 'lru-cache', statement: expect.any(String), starter: { typescript: { path: 'solution.ts', content: expect.any(String) } } });
     expect(res.body.sampleTests.length).toBeGreaterThan(0);
-    for (const k of ['suitesBundle', 'reference', 'solutions', 'dir']) expect(res.body).not.toHaveProperty(k);
+    for (const k of ['suitesBundle', 'reference', 'solutions', 'knownSubmissions', 'dir']) expect(res.body).not.toHaveProperty(k);
     const pkg = await loadProblem('lru-cache');
-    const mod = (await import(`data:text/javascript;base64,${Buffer.from(pkg.suitesBundle).toString('base64')}`)) as { default: { correctness: { name: string; sample: boolean }[] } };
-    const hidden = mod.default.correctness.filter((x) => !x.sample).map((x) => x.name);
+    const hidden = (await importSuitesBundle(pkg.suitesBundle)).correctness.filter((x) => !x.sample).map((x) => x.name);
     expect(hidden.length).toBeGreaterThan(0);
     for (const name of hidden) expect(res.text).not.toContain(name);
     expect(res.text).not.toContain(reference.slice(0, 200));

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { webRouter } from '@assay/web';
 import { pinoHttp } from 'pino-http';
-import { SUBMISSION_LIMITS } from '@assay/schema';
+import { SUBMISSION_LIMITS } from '@assay/contracts';
 import { authenticate } from './auth';
 import type { ApiContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';

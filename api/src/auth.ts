@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { createHash } from 'node:crypto';
-import { findApiKey, touchApiKey, type ApiKeyPrincipal } from '@assay/worker';
+import { findApiKey, touchApiKey, type ApiKeyPrincipal } from '@assay/platform';
 import type { ApiContext } from './context';
 import { HttpError } from './errors';
 

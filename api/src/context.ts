@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '@assay/schema';
-import type { Pool, Queues } from '@assay/worker';
+import type { Config, Pool, Queues } from '@assay/platform';
 import type { ProblemCatalogue } from './ProblemCatalogue';
 import type { ProgressHub } from './ProgressHub';
 

@@ -7,8 +7,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, ResultSchema } from '@assay/schema';
-import { createApiKey, createGradingEngine, createLogger, verifyWebhook } from '@assay/worker';
+import { ResultSchema } from '@assay/contracts';
+import { loadConfig, createApiKey, createLogger, verifyWebhook } from '@assay/platform';
+import { createGradingEngine } from '@assay/worker';
 import { readSse } from './sse';
 import { startTestApi, type TestApi } from './testing';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Gauge, Histogram } from 'prom-client';
-import { metricsRegistry } from '@assay/worker';
+import { metricsRegistry } from '@assay/platform';
 import type { ApiContext } from './context';
 
 export const httpDuration = new Histogram({

@@ -4,5 +4,4 @@ export * from './errors';
 export * from './openapi';
 export * from './ProblemCatalogue';
 export * from './ProgressHub';
-export * from './schemas';
 export * from './server';

@@ -2,8 +2,8 @@
  * `npm start` runs this (after scripts/start.sh brought the services up): the API, and unless
  * RUN_WORKER=false, a grading worker in the same process. SIGTERM/SIGINT shut down gracefully.
  */
-import { loadConfig } from '@assay/schema';
-import { createGradingEngine, createLogger } from '@assay/worker';
+import { loadConfig, createLogger } from '@assay/platform';
+import { createGradingEngine, startEmbeddedWorker } from '@assay/worker';
 import { startServer } from './server';
 
 const config = loadConfig();
@@ -11,7 +11,7 @@ const logger = createLogger(config, 'api');
 if (config.webhooks.secretsKeyIsDevDefault) logger.warn('SECRETS_KEY is not set: webhook secrets are sealed with the development key (scripts/start.sh sets one in .assay/env)');
 
 try {
-  const running = await startServer({ config, logger, engine: () => createGradingEngine(config, logger) });
+  const running = await startServer({ config, logger, startWorker: (deps) => startEmbeddedWorker(deps, () => createGradingEngine(config, logger)) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

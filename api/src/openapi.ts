@@ -1,28 +1,13 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ProgressEventSchema, ResultSchema, SUBMISSION_LIMITS, SubmissionRequestSchema } from '@assay/schema';
-import {
-  DeliveryListQuerySchema,
-  DeliverySchema,
-  IdParamSchema,
-  ProblemDetailSchema,
-  ProblemDetailsSchema,
-  ProblemSummarySchema,
-  ReadinessSchema,
-  SubmissionListQuerySchema,
-  SubmissionListSchema,
-  SubmissionSchema,
-  WebhookEndpointCreateSchema,
-  WebhookEndpointSchema,
-  WebhookEndpointWithSecretSchema,
-} from './schemas';
+import { ProgressEventSchema, ResultSchema, SUBMISSION_LIMITS, SubmissionRequestSchema, DeliveryListQuerySchema, DeliverySchema, IdParamSchema, ProblemDetailSchema, ProblemDetailsSchema, ProblemSummarySchema, ReadinessSchema, SubmissionListQuerySchema, SubmissionListSchema, SubmissionSchema, WebhookEndpointCreateSchema, WebhookEndpointSchema, WebhookEndpointWithSecretSchema } from '@assay/contracts';
 
 extendZodWithOpenApi(z);
 
 /**
  * zod 4 copies prototype methods onto each schema when it is built, so schemas built before
- * `extendZodWithOpenApi` ran (those of @assay/schema) lack `.openapi`: call it through the prototype.
+ * `extendZodWithOpenApi` ran (those of @assay/contracts) lack `.openapi`: call it through the prototype.
  */
 function named<T extends z.ZodType>(id: string, schema: T): T {
   const openapi = (z.ZodType.prototype as unknown as { openapi: (this: T, refId: string) => T }).openapi;

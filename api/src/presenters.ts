@@ -1,6 +1,6 @@
-import type { Submission } from '@assay/worker';
+import type { Submission } from '@assay/platform';
 import type { z } from 'zod';
-import type { SubmissionSchema, SubmissionSummarySchema } from './schemas';
+import type { SubmissionSchema, SubmissionSummarySchema } from '@assay/contracts';
 
 export function submissionLinks(id: string) {
   return { self: `/v1/submissions/${id}`, events: `/v1/submissions/${id}/events` };

@@ -2,25 +2,32 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '@assay/schema';
-import { createLogger, createPool, createQueues, migrate, startWorkers, type GradingEngine, type RunningWorkers } from '@assay/worker';
+import { createLogger, createPool, createQueues, migrate, type Config, type Pool } from '@assay/platform';
 import { createApp } from './app';
 import type { ApiContext } from './context';
 import { ProblemCatalogue } from './ProblemCatalogue';
 import { ProgressHub } from './ProgressHub';
 
+/** A grading worker running inside the API process (`RUN_WORKER`); the process entry supplies it. */
+export interface EmbeddedWorker {
+  /** Docker's health, for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+export type StartEmbeddedWorker = (deps: { config: Config; pool: Pool; redis: Redis; logger: Logger }) => Promise<EmbeddedWorker>;
+
 export interface StartServerOptions {
   config: Config;
   logger?: Logger;
-  /** The grading engine for the embedded worker (when `config.worker.embedded`); a factory is called once. */
-  engine?: GradingEngine | (() => Promise<GradingEngine>);
+  /** Started when `config.worker.embedded`. */
+  startWorker?: StartEmbeddedWorker;
 }
 
 export interface RunningServer {
   url: string;
   server: Server;
   ctx: ApiContext;
-  workers: RunningWorkers | undefined;
+  worker: EmbeddedWorker | undefined;
   close(): Promise<void>;
 }
 
@@ -43,15 +50,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const problems = await ProblemCatalogue.load(pool, config, logger);
   const hub = new ProgressHub(redis, config.queuePrefix);
 
-  let engine: GradingEngine | undefined;
-  let workers: RunningWorkers | undefined;
-  let workerQueues: ReturnType<typeof createQueues> | undefined;
-  if (config.worker.embedded && opts.engine) {
-    engine = typeof opts.engine === 'function' ? await opts.engine() : opts.engine;
-    workerQueues = createQueues(config, 'worker');
-    workers = await startWorkers({ config, pool, redis, queues: workerQueues, engine, logger });
-  }
-  const ctx: ApiContext = { config, pool, redis, queues, logger, problems, hub, ...(engine ? { dockerPing: () => engine.ping() } : {}) };
+  const worker = config.worker.embedded && opts.startWorker ? await opts.startWorker({ config, pool, redis, logger }) : undefined;
+  const ctx: ApiContext = { config, pool, redis, queues, logger, problems, hub, ...(worker ? { dockerPing: () => worker.ping() } : {}) };
   const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, (err?: Error) => (err ? reject(err) : resolve(s)));
@@ -63,23 +63,23 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   server.keepAliveTimeout = 65_000;
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  logger.info({ url, embeddedWorker: Boolean(workers) }, `API listening on ${url} (docs at ${url}/docs)`);
+  logger.info({ url, embeddedWorker: Boolean(worker) }, `API listening on ${url} (docs at ${url}/docs)`);
 
   let closing: Promise<void> | undefined;
   return {
     url,
     server,
     ctx,
-    workers,
+    worker,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         // Open SSE streams end when the process stops; clients reconnect with Last-Event-ID.
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
-        await workers?.close();
+        await worker?.close();
         await closed;
-        await Promise.allSettled([queues.close(), workerQueues?.close(), hub.close(), engine?.close()]);
+        await Promise.allSettled([queues.close(), hub.close()]);
         await Promise.allSettled([redis.quit(), pool.end()]);
       })();
       return closing;

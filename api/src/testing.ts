@@ -1,8 +1,8 @@
-/** Helpers for the API's tests: a real server on an ephemeral loopback port. */
+/** Helpers for the API's tests: a real server on an ephemeral loopback port (with a real worker when given an engine). */
 import { pino } from 'pino';
-import type { GradingEngine } from '@assay/worker';
-import { createTestEnv, type TestEnv } from '@assay/worker/testing';
-import { startServer, type RunningServer } from './server';
+import { startEmbeddedWorker, type GradingEngine } from '@assay/worker';
+import { createTestEnv, type TestEnv } from '@assay/platform/testing';
+import { startServer, type RunningServer, type StartEmbeddedWorker } from './server';
 
 export interface TestApi {
   env: TestEnv;
@@ -14,7 +14,9 @@ export interface TestApi {
 
 export async function startTestApi(name: string, overrides: Record<string, string> = {}, engine?: GradingEngine | (() => Promise<GradingEngine>)): Promise<TestApi> {
   const env = await createTestEnv(name, overrides);
-  const api = await startServer({ config: env.config, logger: pino({ level: env.config.logLevel }), ...(engine ? { engine } : {}) });
+  const createEngine = typeof engine === 'function' ? engine : async () => engine!;
+  const startWorker: StartEmbeddedWorker = (deps) => startEmbeddedWorker(deps, createEngine);
+  const api = await startServer({ config: env.config, logger: pino({ level: env.config.logLevel }), ...(engine ? { startWorker } : {}) });
   return {
     env,
     api,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { GradeInputError } from '@assay/sandbox';
-import { describeProgress, LanguageSchema, type Language } from '@assay/schema';
+import { GradeInputError } from '@assay/grader';
+import { describeProgress, LanguageSchema, type Language } from '@assay/contracts';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
 import { formatResult } from './report';

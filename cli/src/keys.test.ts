@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createPool, findApiKey } from '@assay/worker';
-import { createTestEnv, type TestEnv } from '@assay/worker/testing';
+import { createPool, findApiKey } from '@assay/platform';
+import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 import { registerKeysCommand } from './keys';
 
 let env: TestEnv;

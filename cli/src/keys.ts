@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '@assay/schema';
-import { createApiKey, createPool, listApiKeys, migrate, redactUrl, revokeApiKey, type Pool } from '@assay/worker';
+import { loadConfig, createApiKey, createPool, listApiKeys, migrate, redactUrl, revokeApiKey, type Pool } from '@assay/platform';
 import { CliError } from './CliError';
 
 async function withDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {

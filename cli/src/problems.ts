@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { listProblemIds, loadProblem, validatePackage } from '@assay/problems';
+import { validatePackage } from '@assay/grader';
+import { listProblemIds, loadProblem } from '@assay/platform';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
 

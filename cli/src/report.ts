@@ -1,4 +1,4 @@
-import type { Result } from '@assay/schema';
+import type { Result } from '@assay/contracts';
 
 const MARK = { passed: '✓', failed: '✗', error: '!', timeout: '⧗', skipped: '-' } as const;
 

@@ -1,4 +1,4 @@
-import { defineSuites, expect, fail, sample, test, type Rng, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, fail, sample, test, type Rng, type TestContext } from '@assay/sdk';
 
 /** The driver's own answer, for generated cases. */
 function balanced(s: string): boolean {

@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, isRemoteError, latch, sample, test, type Latch, type RemoteObject, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, isRemoteError, latch, sample, test, type Latch, type RemoteObject, type TestContext } from '@assay/sdk';
 
 interface Options {
   failureThreshold: number;

@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type Rng, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type Rng, type TestContext } from '@assay/sdk';
 
 interface Row {
   id: string;

@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type TestContext } from '@assay/sdk';
 
 /**
  * The driver-owned store: Redis-like strings with expiry (SET NX PX, compare-and-delete, ...)

@@ -11,7 +11,7 @@ import {
   type Rng,
   type TestContext,
   type Workload,
-} from '@assay/problems/sdk';
+} from '@assay/sdk';
 
 type Key = string | number;
 

@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type Exposed, type RemoteObject, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, sample, test, type Exposed, type RemoteObject, type TestContext } from '@assay/sdk';
 
 // ---- the shared counter store ---------------------------------------------------------------
 

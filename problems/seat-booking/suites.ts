@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, expectRejects, fail, sample, test, type TestContext } from '@assay/sdk';
 
 /**
  * The driver-owned store the candidate's SeatBooking talks to: a versioned key-value store with

@@ -1,4 +1,4 @@
-import { defineSuites, expect, fail, sample, test, type HttpLatencyDef, type HttpRequest, type HttpResponse, type Rng, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, fail, sample, test, type HttpLatencyDef, type HttpRequest, type HttpResponse, type Rng, type TestContext } from '@assay/sdk';
 
 // One server process serves every test, so each test creates its own project and only ever
 // looks at what it created.

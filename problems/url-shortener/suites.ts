@@ -1,4 +1,4 @@
-import { defineSuites, expect, fail, sample, test, type HttpLatencyDef, type HttpRequest, type HttpResponse, type Rng, type TestContext } from '@assay/problems/sdk';
+import { defineSuites, expect, fail, sample, test, type HttpLatencyDef, type HttpRequest, type HttpResponse, type Rng, type TestContext } from '@assay/sdk';
 
 // One server process serves every test: tests use URLs and custom codes drawn from the seeded
 // rng, and only look at links they created.

@@ -10,8 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { loadConfig } from '@assay/schema';
-import { createGradingEngine, createLogger } from '@assay/worker';
+import { loadConfig, createLogger } from '@assay/platform';
+import { createGradingEngine } from '@assay/worker';
 import { startTestApi } from '../../api/src/testing';
 
 const [problem = 'lru-cache', file = 'problems/lru-cache/reference/solution.ts', out = join(tmpdir(), 'assay-shots')] = process.argv.slice(2);

@@ -1,7 +1,6 @@
 /** The page's client of the Assay API (same origin): typed calls, problem+json errors, the stored API key. */
 import type { z } from 'zod';
-import type { Language, ProgressEvent } from '@assay/schema';
-import type { ProblemDetailSchema, ProblemDetailsSchema, ProblemSummarySchema, SubmissionListSchema, SubmissionSchema, SubmissionSummarySchema } from '@assay/api';
+import type { Language, ProgressEvent, SubmissionStatus, ProblemDetailSchema, ProblemDetailsSchema, ProblemSummarySchema, SubmissionListSchema, SubmissionSchema, SubmissionSummarySchema } from '@assay/contracts';
 import { streamSse } from './sse';
 
 export type ProblemSummary = z.infer<typeof ProblemSummarySchema>;
@@ -10,7 +9,7 @@ export type Submission = z.infer<typeof SubmissionSchema>;
 export type SubmissionSummary = z.infer<typeof SubmissionSummarySchema>;
 export type SubmissionList = z.infer<typeof SubmissionListSchema>;
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
-export type SubmissionStatus = Submission['status'];
+export type { SubmissionStatus };
 
 /** An API answer that was not 2xx, with its RFC 9457 body when it had one. */
 export class ApiError extends Error {

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent, Result } from '@assay/schema';
-import { createApiKey, type GradingEngine } from '@assay/worker';
+import type { ProgressEvent, Result } from '@assay/contracts';
+import { createApiKey } from '@assay/platform';
+import { type GradingEngine } from '@assay/worker';
 import { startTestApi, type TestApi } from '../../api/src/testing';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));

@@ -10,13 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblem } from '@assay/problems';
-import { createPool, type Pool } from './db/pool';
-import { migrate } from './db/migrate';
-import { recordProblemVersion } from './db/problems';
-import { getSubmission, insertSubmission } from './db/submissions';
-import { createQueues, enqueueGrading, type Queues } from './queues';
-import { createTestEnv, type TestEnv } from './testing';
+import { loadProblem, createPool, type Pool, migrate, recordProblemVersion, getSubmission, insertSubmission, createQueues, enqueueGrading, type Queues } from '@assay/platform';
+import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const docker = new Docker();

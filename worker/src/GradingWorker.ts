@@ -7,15 +7,9 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config, Result } from '@assay/schema';
+import type { Result } from '@assay/contracts';
+import { type Config, inTransaction, type Pool, loadProblemAt, finishSubmission, getSubmission, markRetrying, markRunning, type Submission, createDeliveries, type WebhookEvent, gradingDuration, publishProgress, type ProgressMessage, enqueueDeliveries, GRADING_QUEUE, redisConnection, type GradingJobData, type Queues } from '@assay/platform';
 import type { GradingEngine } from './engine';
-import { inTransaction, type Pool } from './db/pool';
-import { loadProblemAt } from './db/problems';
-import { finishSubmission, getSubmission, markRetrying, markRunning, type Submission } from './db/submissions';
-import { createDeliveries, type WebhookEvent } from './db/webhooks';
-import { gradingDuration } from './metrics';
-import { publishProgress, type ProgressMessage } from './progress';
-import { enqueueDeliveries, GRADING_QUEUE, redisConnection, type GradingJobData, type Queues } from './queues';
 
 export interface GradingWorkerDeps {
   config: Config;

@@ -5,14 +5,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Config } from '@assay/schema';
-import type { Pool } from './db/pool';
-import { getDeliveryToSend, recordAttempt } from './db/webhooks';
-import { webhookAttempts } from './metrics';
-import { redisConnection, WEBHOOK_QUEUE, type WebhookJobData } from './queues';
-import { decryptSecret } from './secrets';
-import { sendWebhook } from './webhooks/send';
-import { webhookHeaders } from './webhooks/signing';
+import { type Config, type Pool, getDeliveryToSend, recordAttempt, webhookAttempts, redisConnection, WEBHOOK_QUEUE, type WebhookJobData, decryptSecret, sendWebhook, webhookHeaders } from '@assay/platform';
 
 export interface WebhookWorkerDeps {
   config: Config;

@@ -1,5 +1,5 @@
-import { Grader } from '@assay/sandbox';
-import type { Config } from '@assay/schema';
+import { Grader } from '@assay/grader';
+import type { Config } from '@assay/platform';
 import type { Logger } from 'pino';
 import type { GradingEngine } from './engine';
 

@@ -1,7 +1,6 @@
-import type { ProblemPackage, SourceFile } from '@assay/problems';
-import type { Language, ProgressEvent, Result } from '@assay/schema';
+import type { ProblemPackage, SourceFile, Language, ProgressEvent, Result } from '@assay/contracts';
 
-/** What the worker needs of the grading engine (`Grader` from @assay/sandbox satisfies it). */
+/** What the worker needs of the grading engine (`Grader` from @assay/grader satisfies it). */
 export interface GradingEngine {
   grade(
     req: { problem: ProblemPackage; language: Language; files: SourceFile[]; queuedAt?: string },

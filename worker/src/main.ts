@@ -6,14 +6,8 @@
  */
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { loadConfig } from '@assay/schema';
+import { loadConfig, syncProblems, migrate, createPool, createLogger, metricsRegistry, createQueues } from '@assay/platform';
 import { createGradingEngine } from './createEngine';
-import { syncProblems } from './db/problems';
-import { migrate } from './db/migrate';
-import { createPool } from './db/pool';
-import { createLogger } from './logger';
-import { metricsRegistry } from './metrics';
-import { createQueues } from './queues';
 import { startWorkers } from './startWorkers';
 
 const config = loadConfig();

@@ -1,11 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '@assay/schema';
+import { createQueues, enqueueGrading, strandedSubmissions, type Config, type Pool, type Queues } from '@assay/platform';
 import type { GradingEngine } from './engine';
-import type { Pool } from './db/pool';
-import { strandedSubmissions } from './db/submissions';
 import { GradingWorker } from './GradingWorker';
-import { enqueueGrading, type Queues } from './queues';
 import { WebhookWorker } from './WebhookWorker';
 
 const REAP_EVERY_MS = 60_000;
@@ -44,6 +41,26 @@ export async function startWorkers(deps: { config: Config; pool: Pool; redis: Re
     async close(timeoutMs) {
       clearInterval(reaper);
       await Promise.all([grading.close(timeoutMs), webhooks.close(timeoutMs)]);
+    },
+  };
+}
+
+/**
+ * The grading and webhook consumers for a process that also serves the API (`RUN_WORKER`): its own
+ * worker-side queue connections, and an engine made on start; closing stops all three.
+ */
+export async function startEmbeddedWorker(
+  deps: { config: Config; pool: Pool; redis: Redis; logger: Logger },
+  createEngine: () => Promise<GradingEngine>,
+): Promise<{ ping(): Promise<void>; close(): Promise<void> }> {
+  const engine = await createEngine();
+  const queues = createQueues(deps.config, 'worker');
+  const workers = await startWorkers({ ...deps, queues, engine });
+  return {
+    ping: () => engine.ping(),
+    async close() {
+      await workers.close();
+      await Promise.allSettled([queues.close(), engine.close()]);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { CONFIG_VARIABLES } from '@assay/schema';
+import { CONFIG_VARIABLES } from '@assay/platform';
 import { ERROR_TYPES } from '../errors';
 import { openApiDocument } from '../openapi';
 

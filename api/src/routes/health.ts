@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { metricsRegistry } from '@assay/worker';
+import { metricsRegistry } from '@assay/platform';
 import type { ApiContext } from '../context';
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 3_000): Promise<{ ok: boolean; detail?: string }> {

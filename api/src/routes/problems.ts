@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { ProblemPackage } from '@assay/problems';
+import type { ProblemPackage } from '@assay/contracts';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 

@@ -1,29 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { SubmissionRequestSchema, type SubmissionRequest } from '@assay/schema';
-import {
-  CallbackUrlError,
-  checkCallbackUrl,
-  decodeCursor,
-  decryptSecret,
-  deleteSubmission,
-  encryptSecret,
-  enqueueGrading,
-  generateWebhookSecret,
-  getSubmission,
-  insertSubmission,
-  listSubmissions,
-  readProgress,
-  recordProblemVersion,
-  type SequencedMessage,
-  type Submission,
-} from '@assay/worker';
+import { SubmissionRequestSchema, type SubmissionRequest, IdParamSchema, SubmissionListQuerySchema } from '@assay/contracts';
+import { CallbackUrlError, checkCallbackUrl, decodeCursor, decryptSecret, deleteSubmission, encryptSecret, enqueueGrading, generateWebhookSecret, getSubmission, insertSubmission, listSubmissions, readProgress, recordProblemVersion, type SequencedMessage, type Submission } from '@assay/platform';
 import { principalOf, requirePrincipal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
 import { presentSubmission, presentSummary } from '../presenters';
 import { enforceRateLimit } from '../rateLimit';
-import { IdParamSchema, SubmissionListQuerySchema } from '../schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -1,25 +1,9 @@
 import { Router } from 'express';
-import {
-  CallbackUrlError,
-  checkCallbackUrl,
-  createEndpoint,
-  decryptSecret,
-  deleteEndpoint,
-  encryptSecret,
-  enqueueDeliveries,
-  generateWebhookSecret,
-  getDelivery,
-  getEndpoint,
-  listDeliveries,
-  listEndpoints,
-  markForReplay,
-  type DeliveryLog,
-  type WebhookEndpoint,
-} from '@assay/worker';
+import { CallbackUrlError, checkCallbackUrl, createEndpoint, decryptSecret, deleteEndpoint, encryptSecret, enqueueDeliveries, generateWebhookSecret, getDelivery, getEndpoint, listDeliveries, listEndpoints, markForReplay, type DeliveryLog, type WebhookEndpoint } from '@assay/platform';
 import { requirePrincipal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
-import { DeliveryListQuerySchema, WebhookEndpointCreateSchema } from '../schemas';
+import { DeliveryListQuerySchema, WebhookEndpointCreateSchema } from '@assay/contracts';
 
 const presentEndpoint = (e: WebhookEndpoint) => ({ id: e.id, url: e.url, description: e.description, events: e.events, enabled: e.enabled, createdAt: e.createdAt.toISOString() });
 const presentDelivery = (d: DeliveryLog) => ({ ...d, createdAt: d.createdAt.toISOString(), deliveredAt: d.deliveredAt?.toISOString() ?? null });

@@ -2,6 +2,7 @@
  * `/dashboard`: the organisation's submissions (needs its API key): filters, "Load more", select
  * rows to compare side by side, open one result, export the visible rows as CSV.
  */
+import { SUBMISSION_STATUSES } from '@assay/contracts';
 import { apiKey, getSubmission, listProblems, listSubmissions, type SubmissionSummary } from '../api';
 import { toCsv } from '../csv';
 import { compareView } from './CompareView';
@@ -10,7 +11,7 @@ import { errorView } from './ErrorView';
 import { verdictBadge } from './ResultView';
 import { finishedView, watchSubmission } from './SubmissionView';
 
-const STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+const STATUSES = SUBMISSION_STATUSES;
 const PAGE = 25;
 const MAX_COMPARE = 8;
 

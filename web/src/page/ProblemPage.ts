@@ -1,5 +1,5 @@
 /** `/problems/:id`: the statement, a language picker with the starter code, an editor, Submit, live progress and the result. */
-import type { Language } from '@assay/schema';
+import type { Language } from '@assay/contracts';
 import { createSubmission, getProblem, type ProblemDetail } from '../api';
 import { h, link, markdown, replace } from './dom';
 import { codeEditor } from './Editor';

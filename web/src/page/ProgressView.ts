@@ -1,5 +1,5 @@
 /** The live steps of a grading: one line per step, a suite's line updated in place (`correctness 7/18`). */
-import type { ProgressEvent } from '@assay/schema';
+import type { ProgressEvent } from '@assay/contracts';
 import type { SubmissionStatus } from '../api';
 import { type Child, h } from './dom';
 

@@ -1,9 +1,9 @@
 /**
- * Renders a grading result (`Result` from @assay/schema): verdict, score, summary, suites and their
+ * Renders a grading result (`Result` from @assay/contracts): verdict, score, summary, suites and their
  * tests, latency, complexity, static hints, compile diagnostics and captured output. Every string
  * in a result may come from the candidate's code, so all of it goes in as text.
  */
-import type { ComplexityClass, ComplexityResult, LatencyResult, Result, SuiteResult, TestResult, Verdict } from '@assay/schema';
+import type { ComplexityClass, ComplexityResult, LatencyResult, Result, SuiteResult, TestResult, Verdict } from '@assay/contracts';
 import { type Child, fmtBytes, fmtDate, fmtMs, h, num } from './dom';
 
 const VERDICT_LABEL: Record<Verdict, string> = {

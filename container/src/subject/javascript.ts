@@ -1,0 +1,220 @@
+/**
+ * The subject: runs as the candidate's uid (or the reference solution's) and loads their code
+ * behind the protocol. It is the per-language adapter for TypeScript and JavaScript: both go
+ * through esbuild (TypeScript syntax, ESM and CommonJS exports alike), then `import()`.
+ *
+ * Nothing here is trusted once candidate code has loaded: the driver checks every answer.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { decodeValue, encodeValue, RpcChannel, type Codec, type RefTag, type Request } from '../wire/RpcChannel';
+import { parseEsbuildDiagnostics } from './diagnostics';
+
+const ESBUILD = process.env.ASSAY_ESBUILD ?? '/opt/assay/bin/esbuild';
+// Our files are ours alone (the reference solution must stay unreadable to the candidate), and
+// the working directory is a tmpfs only this uid may enter, so we chdir after dropping to it.
+process.umask(0o077);
+process.chdir(process.env.ASSAY_WORKDIR ?? '/');
+// First in line for the OOM killer (children inherit it): a memory bomb must never take the driver.
+try {
+  writeFileSync('/proc/self/oom_score_adj', '1000');
+} catch {
+  /* not on Linux: nothing to protect */
+}
+const DRIVER_OBJECT = Symbol('assay.driverObject');
+
+/** Objects the driver holds references to, by id. */
+const handles = new Map<number, unknown>();
+let nextHandle = 1;
+let exportsOf: Record<string, unknown> = {};
+
+/** Prepared call batches for timing (complexity probes, latency benchmarks). */
+interface Batch {
+  fn: (...args: unknown[]) => unknown;
+  self: unknown;
+  argsList: unknown[][];
+}
+const batches = new Map<number, Batch>();
+
+const codec: Codec = {
+  tagObject(value: object): RefTag | undefined {
+    const driverId = (value as { [DRIVER_OBJECT]?: number })[DRIVER_OBJECT];
+    if (typeof driverId === 'number') return { $obj: driverId };
+    const proto = Object.getPrototypeOf(value);
+    const isPlain = Array.isArray(value) || proto === Object.prototype || proto === null;
+    if (isPlain && typeof value !== 'function') return undefined;
+    const id = nextHandle++;
+    handles.set(id, value);
+    return { $ref: id };
+  },
+  untag(tag: RefTag): unknown {
+    if (typeof tag.$ref === 'number') return handles.get(tag.$ref);
+    if (typeof tag.$obj === 'number') return driverObject(tag.$obj, tag.methods ?? [], tag.callable === true);
+    return undefined;
+  },
+};
+
+/** A stand-in for a driver-owned object: every method is async and forwards to the driver. */
+function driverObject(id: number, methods: string[], callable: boolean): unknown {
+  const invoke = async (method: string, args: unknown[]) => {
+    const res = await channel.request('invoke', { object: id, method, args: args.map((a) => encodeValue(a, codec)) });
+    if (!res.ok) {
+      const err = new Error(res.error?.message ?? 'driver call failed');
+      err.name = res.error?.name ?? 'Error';
+      throw err;
+    }
+    return decodeValue(res.value, codec);
+  };
+  const target: Record<string | symbol, unknown> = callable
+    ? (((...args: unknown[]) => invoke('', args)) as unknown as Record<string | symbol, unknown>)
+    : {};
+  for (const m of methods) target[m] = (...args: unknown[]) => invoke(m, args);
+  Object.defineProperty(target, DRIVER_OBJECT, { value: id });
+  return Object.freeze(target);
+}
+
+function resolveTarget(ref: unknown): unknown {
+  if (ref === null || ref === undefined) return exportsOf;
+  const target = handles.get(Number(ref));
+  if (target === undefined) throw new Error(`unknown object #${String(ref)}`);
+  return target;
+}
+
+function callable(target: unknown, method: string): { fn: (...a: unknown[]) => unknown; self: unknown } {
+  if (method === '' && typeof target === 'function') return { fn: target as (...a: unknown[]) => unknown, self: undefined };
+  const fn = (target as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') {
+    const err = new TypeError(target === exportsOf ? `${method} is not an exported function` : `${method} is not a function`);
+    throw err;
+  }
+  return { fn: fn as (...a: unknown[]) => unknown, self: target === exportsOf ? undefined : target };
+}
+
+function writeSources(dir: string, files: { path: string; content: string }[]): void {
+  for (const f of files) {
+    const dest = path.resolve(dir, 'src', f.path);
+    if (!dest.startsWith(path.resolve(dir, 'src') + path.sep)) throw new Error(`refusing path ${f.path}`);
+    mkdirSync(path.dirname(dest), { recursive: true });
+    writeFileSync(dest, f.content);
+  }
+}
+
+const REQUIRE_SHIM = "import { createRequire as __assayCreateRequire } from 'node:module'; const require = __assayCreateRequire(import.meta.url);";
+
+async function load(req: Request): Promise<unknown> {
+  const dir = process.cwd();
+  const files = req.files as { path: string; content: string }[];
+  writeSources(dir, files);
+  const out = path.join(dir, 'out', 'bundle.mjs');
+  const built = spawnSync(
+    ESBUILD,
+    [
+      path.join('src', String(req.entry)),
+      '--bundle',
+      '--format=esm',
+      '--platform=node',
+      '--target=node20',
+      `--outfile=${out}`,
+      '--log-level=error',
+      '--color=false',
+      '--packages=external',
+      `--banner:js=${REQUIRE_SHIM}`,
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { PATH: '' } },
+  );
+  if (built.status !== 0) {
+    const err = Object.assign(new Error('compilation failed'), {
+      kind: 'compile' as const,
+      diagnostics: parseEsbuildDiagnostics(built.stderr ?? '', String(built.error?.message ?? '')),
+    });
+    throw err;
+  }
+  try {
+    const ns = (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+    exportsOf = mergeExports(ns);
+  } catch (e) {
+    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { kind: 'load' as const });
+  }
+  return Object.keys(exportsOf);
+}
+
+/** ESM exports, plus what a CommonJS `module.exports` (bundled as the default export) holds. */
+function mergeExports(ns: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  const def = ns.default;
+  if (typeof def === 'function' && def.name) merged[def.name] = def;
+  if (def && (typeof def === 'object' || typeof def === 'function')) Object.assign(merged, def);
+  for (const [k, v] of Object.entries(ns)) if (k !== 'default' || !(k in merged)) merged[k] = v;
+  return merged;
+}
+
+async function handle(req: Request): Promise<unknown> {
+  switch (req.op) {
+    case 'load':
+      return load(req);
+    case 'construct': {
+      const cls = exportsOf[String(req.className)];
+      if (typeof cls !== 'function') throw new TypeError(`${String(req.className)} is not an exported class`);
+      const args = decodeValue(req.args, codec) as unknown[];
+      const instance = new (cls as new (...a: unknown[]) => unknown)(...args);
+      const id = nextHandle++;
+      handles.set(id, instance);
+      return { $ref: id };
+    }
+    case 'call': {
+      const { fn, self } = callable(resolveTarget(req.target), String(req.method));
+      const args = decodeValue(req.args, codec) as unknown[];
+      return encodeValue(await fn.apply(self, args), codec);
+    }
+    case 'prop': {
+      const target = resolveTarget(req.target) as Record<string, unknown>;
+      return encodeValue(target[String(req.name)], codec);
+    }
+    case 'release':
+      handles.delete(Number(req.target));
+      for (const id of (req.batches as number[] | undefined) ?? []) batches.delete(id);
+      return null;
+    case 'prepare': {
+      const { fn, self } = callable(resolveTarget(req.target), String(req.method));
+      const argsList = decodeValue(req.argsList, codec) as unknown[][];
+      batches.set(Number(req.batch), { fn, self, argsList });
+      return null;
+    }
+    case 'run':
+      return runBatch(Number(req.batch), Number(req.count));
+    case 'gc':
+      (globalThis as { gc?: (o?: { type: string; execution: string }) => void }).gc?.(
+        req.type === 'minor' ? { type: 'minor', execution: 'sync' } : undefined,
+      );
+      return null;
+    default:
+      throw new Error(`unsupported op ${req.op}`);
+  }
+}
+
+/** Runs `count` calls of a prepared batch back to back; the driver times the round trip. */
+async function runBatch(id: number, count: number): Promise<number> {
+  const b = batches.get(id);
+  if (!b) throw new Error(`unknown batch ${id}`);
+  const { fn, self, argsList } = b;
+  const n = argsList.length;
+  let sink = 0;
+  for (let i = 0; i < count; i++) {
+    const r = fn.apply(self, argsList[i % n]!);
+    if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') await r;
+    else if (r !== undefined) sink++;
+  }
+  return sink;
+}
+
+const socket = new net.Socket({ fd: 3, readable: true, writable: true });
+const channel = new RpcChannel(socket, handle);
+channel.onClose(() => process.exit(0));
+// Candidate code may leave rejections unhandled; report them as a crash rather than dying silently.
+process.on('unhandledRejection', (e) => {
+  process.stderr.write(`unhandled rejection in candidate code: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(70);
+});

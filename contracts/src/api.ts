@@ -1,0 +1,117 @@
+/** Request and response shapes of the HTTP API; the OpenAPI document is generated from these. */
+import { z } from 'zod';
+import { LanguageSchema, VerdictSchema } from './verdict';
+import { ResultSchema } from './result';
+import { SUBMISSION_STATUSES } from './status';
+
+export const SubmissionStatusSchema = z.enum(SUBMISSION_STATUSES);
+
+export const SubmissionSchema = z.object({
+  id: z.uuid(),
+  status: SubmissionStatusSchema,
+  problemId: z.string(),
+  problemVersion: z.string(),
+  language: LanguageSchema,
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  links: z.object({ self: z.string(), events: z.string() }),
+  /** The engine's result, candidate-safe: hidden tests carry only their name and status. */
+  result: ResultSchema.optional(),
+  /** Present in the answer that created a submission with a callbackUrl: the `whsec_` secret its webhook is signed with. */
+  callbackSecret: z.string().optional(),
+});
+
+export const SubmissionSummarySchema = SubmissionSchema.omit({ result: true, callbackSecret: true }).extend({
+  verdict: VerdictSchema.nullable(),
+  score: z.number().nullable(),
+});
+
+export const SubmissionListSchema = z.object({ items: z.array(SubmissionSummarySchema), nextCursor: z.string().nullable() });
+
+export const SubmissionListQuerySchema = z
+  .object({
+    problemId: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a problem id like "lru-cache"').optional(),
+    status: SubmissionStatusSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const IdParamSchema = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+
+export const ProblemSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  version: z.string(),
+  difficulty: z.enum(['easy', 'medium', 'hard']),
+  tags: z.array(z.string()),
+  estimatedMinutes: z.number(),
+  kind: z.enum(['module', 'service']),
+  languages: z.array(LanguageSchema),
+  practice: z.boolean(),
+});
+
+export const ProblemDetailSchema = ProblemSummarySchema.extend({
+  statement: z.string(),
+  entry: z.record(z.string(), z.string()),
+  starter: z.record(z.string(), z.object({ path: z.string(), content: z.string() })),
+  limits: z.object({ wallMs: z.number(), memoryMb: z.number(), outputBytes: z.number(), testTimeoutMs: z.number() }),
+  suites: z.array(z.object({ name: z.string(), weight: z.number() })),
+  /** Names of the sample tests (shown in full in results); hidden tests are never listed. */
+  sampleTests: z.array(z.string()),
+  complexity: z.array(z.object({ operation: z.string(), expected: z.string() })),
+});
+
+export const WebhookEventSchema = z.enum(['submission.completed', 'submission.failed']);
+
+export const WebhookEndpointCreateSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
+    description: z.string().max(200).optional(),
+    events: z.array(WebhookEventSchema).min(1).default(['submission.completed', 'submission.failed']),
+  })
+  .strict();
+
+export const WebhookEndpointSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  description: z.string().nullable(),
+  events: z.array(WebhookEventSchema),
+  enabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({ secret: z.string() });
+
+export const DeliverySchema = z.object({
+  id: z.uuid(),
+  submissionId: z.uuid(),
+  endpointId: z.uuid().nullable(),
+  url: z.string(),
+  eventType: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  attempts: z.number(),
+  replays: z.number(),
+  lastStatusCode: z.number().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  deliveredAt: z.iso.datetime().nullable(),
+  log: z.array(z.object({ attempt: z.number(), statusCode: z.number().nullable(), error: z.string().nullable(), durationMs: z.number(), at: z.string() })),
+});
+export const DeliveryListQuerySchema = z
+  .object({ submissionId: z.uuid().optional(), status: z.enum(['pending', 'succeeded', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) })
+  .strict();
+
+export const ProblemDetailsSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const ReadinessSchema = z.object({
+  status: z.enum(['ready', 'unready']),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+});

@@ -1,0 +1,230 @@
+/**
+ * The whole grading flow for one submission, in one place: check the input, build the payload,
+ * run the driver in a fresh locked-down container, stream its progress, validate its report,
+ * add what the host saw (OOM, wall clock) and the static hints, decide the verdict.
+ */
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import pino, { type Logger } from 'pino';
+import { type ProblemPackage, type SourceFile, RESULT_SCHEMA_VERSION, ResultSchema, SubmissionFilesSchema, type Language, type ProgressEvent, type Result } from '@assay/contracts';
+import { findStaticHints } from './analysis/staticHints';
+import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
+import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from '@assay/container/wire';
+import { ContainerReaper, RunnerImage, SandboxRunner, type RunOutcome } from './runner';
+import { fnv1a } from '@assay/sdk';
+import { decideVerdict } from './verdict';
+
+export const GRADER_VERSION = '0.1.0';
+
+/** Memory the driver (and the reference solution) need on top of the problem's limit. */
+const DRIVER_MEMORY_MB = 256;
+/** Wall time the container gets beyond the problem's limit, for start-up and clean-up. */
+const CONTAINER_GRACE_MS = 8000;
+/** No grading lasts this long (the manifest caps wallMs at 10 minutes). */
+const MAX_CONTAINER_AGE_MS = 30 * 60 * 1000;
+/** Frames are small; a driver printing more than this is broken. */
+const FRAME_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+export interface GraderOptions {
+  logger?: Logger;
+  dockerSocket?: string;
+  onImageBuild?: (line: string) => void;
+}
+
+export interface GradeRequest {
+  problem: ProblemPackage;
+  language: Language;
+  files: SourceFile[];
+  queuedAt?: string;
+  /** Seeds every test; fixed per problem version by default so every grading sees the same tests. */
+  seed?: number;
+}
+
+export interface GradeOptions {
+  submissionId?: string;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Aborting stops the sandbox at once; the result is an internal_error (the job runs again). */
+  signal?: AbortSignal;
+}
+
+/** The request itself is wrong (the caller's fault): nothing was run. */
+export class GradeInputError extends Error {
+  override readonly name = 'GradeInputError';
+}
+
+export class Grader {
+  private constructor(
+    private readonly docker: Docker,
+    private readonly runner: SandboxRunner,
+    private readonly reaper: ContainerReaper,
+    private readonly image: string,
+    private readonly logger: Logger,
+    private readonly typeChecker = new TypeChecker(),
+  ) {}
+
+  /** Connects to Docker, builds the runner image if it is missing, removes leftover containers. */
+  static async create(opts: GraderOptions = {}): Promise<Grader> {
+    const logger = opts.logger ?? pino({ level: 'silent' });
+    const docker = new Docker(opts.dockerSocket ? { socketPath: opts.dockerSocket } : {});
+    try {
+      await docker.ping();
+    } catch (e) {
+      throw new Error(`Docker is not reachable (${(e as Error).message}): start it with \`bash scripts/ensure-docker.sh\``);
+    }
+    const image = await new RunnerImage(docker).ensure(opts.onImageBuild);
+    const grader = new Grader(docker, new SandboxRunner(docker, logger), new ContainerReaper(docker, logger), image, logger);
+    await grader.reapOrphans();
+    // Parse the TypeScript libraries now, not during the first submission.
+    void grader.typeChecker.check([{ path: 'warm-up.ts', content: 'export {};\n' }]);
+    return grader;
+  }
+
+  async ping(): Promise<void> {
+    await this.docker.ping();
+  }
+
+  /**
+   * Removes containers left behind by a grader that died mid-run, and any older than a grading
+   * can last; never a live grader's running containers.
+   */
+  async reapOrphans(): Promise<number> {
+    return this.reaper.reap({ orphansOnly: true, olderThanMs: MAX_CONTAINER_AGE_MS });
+  }
+
+  async close(): Promise<void> {
+    await this.typeChecker.close();
+  }
+
+  async grade(req: GradeRequest, opts: GradeOptions = {}): Promise<Result> {
+    const startedAt = new Date().toISOString();
+    const { manifest } = req.problem;
+    const log = this.logger.child({ submissionId: opts.submissionId ?? null, problemId: manifest.id });
+    const files = checkInput(req);
+    const payload: DriverPayload = {
+      nonce: randomBytes(16).toString('hex'),
+      seed: req.seed ?? seedFor(manifest.id, manifest.version),
+      manifest,
+      suitesBundle: req.problem.suitesBundle,
+      candidate: { language: req.language, files, entry: manifest.entry[req.language]! },
+      reference: manifest.suites.latency ? { ...req.problem.reference, entry: req.problem.reference.files[0]!.path } : null,
+    };
+
+    let report: DriverReport | undefined;
+    let internal: string | undefined;
+    const prefix = `${FRAME_PREFIX}${payload.nonce} `;
+    const onStdoutLine = (line: string) => {
+      if (!line.startsWith(prefix)) return;
+      const frame = DriverFrameSchema.safeParse(safeJson(line.slice(prefix.length)));
+      if (!frame.success) {
+        internal = `the driver sent a malformed frame: ${frame.error.message.slice(0, 300)}`;
+        return;
+      }
+      const f = frame.data;
+      if (f.type === 'progress') opts.onProgress?.(f.event);
+      else if (f.type === 'report') report = f.report;
+      else internal = f.message;
+    };
+
+    log.info({ language: req.language, files: files.length }, 'grading started');
+    // Types are checked on the host while the sandbox runs (esbuild there only strips them).
+    const typeCheck: Promise<TypeCheckOutcome> = req.language === 'typescript' ? this.typeChecker.check(files) : Promise.resolve({ ok: true, diagnostics: [] });
+    const run = await this.runner.run({
+      image: this.image,
+      cmd: [IMAGE_PATHS.node, IMAGE_PATHS.driver, JSON.stringify(earlyStartOf(manifest))],
+      stdin: JSON.stringify(payload),
+      memoryMb: manifest.limits.memoryMb + DRIVER_MEMORY_MB,
+      wallMs: manifest.limits.wallMs + CONTAINER_GRACE_MS,
+      outputBytes: FRAME_OUTPUT_BYTES,
+      submissionId: opts.submissionId,
+      labels: { 'assay.problem': manifest.id },
+      onStdoutLine,
+      signal: opts.signal,
+    });
+    if (run.aborted) internal = 'the grading was aborted (its worker is shutting down); it will run again';
+    if (!report && !internal && !run.timedOut && !run.oomKilled) internal = `the driver exited (code ${run.exitCode}) without a report: ${run.stderr.slice(-1000)}`;
+    if (internal) log.error({ internal, exitCode: run.exitCode }, 'grading failed internally');
+    const types = await typeCheck;
+    if (!types.ok) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
+    if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok) report = withTypeErrors(report, types.diagnostics);
+
+    const result = assembleResult(req, files, report, run, internal, startedAt);
+    log.info({ verdict: result.verdict, score: result.score, wallMs: result.resources.wallMs }, 'grading finished');
+    opts.onProgress?.({ stage: 'finished', verdict: result.verdict, score: result.score });
+    return ResultSchema.parse(result);
+  }
+}
+
+/** The result: the verdict, then everything the driver reported and the host saw. */
+function assembleResult(
+  req: GradeRequest,
+  files: SourceFile[],
+  report: DriverReport | undefined,
+  run: RunOutcome,
+  internal: string | undefined,
+  startedAt: string,
+): Result {
+  const { manifest } = req.problem;
+  const decision = decideVerdict(report, run, internal);
+  const complexity = report?.complexity ?? [];
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    verdict: decision.verdict,
+    score: decision.score,
+    summary: decision.summary,
+    problem: { id: manifest.id, version: manifest.version },
+    language: req.language,
+    suites: report?.suites ?? [],
+    latency: report?.latency ?? [],
+    complexity,
+    staticHints: report?.compile.ok === false ? [] : findStaticHints(files, complexity),
+    compile: report?.compile ?? { ok: true, diagnostics: [] },
+    resources: {
+      cpuMs: report?.cpuMs ?? run.cpuMs ?? 0,
+      peakMemoryBytes: report?.peakMemoryBytes ?? run.peakMemoryBytes ?? 0,
+      wallMs: Math.round(run.wallMs),
+    },
+    output: report?.output ?? { stdout: '', stderr: '', truncated: false },
+    timings: { ...(req.queuedAt ? { queuedAt: req.queuedAt } : {}), startedAt, finishedAt: new Date().toISOString() },
+    graderVersion: GRADER_VERSION,
+  };
+}
+
+/** Type errors make the submission a compile error: what ran in the sandbox no longer counts. */
+function withTypeErrors(report: DriverReport, diagnostics: DriverReport['compile']['diagnostics']): DriverReport {
+  return {
+    ...report,
+    compile: { ok: false, diagnostics },
+    suites: [],
+    latency: [],
+    complexity: [],
+    faults: [{ kind: 'compile', message: 'the code does not type-check' }],
+    output: { stdout: '', stderr: '', truncated: false },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stable seed per problem version: every candidate of a version meets the same tests. */
+function seedFor(id: string, version: string): number {
+  return fnv1a(`${id}@${version}`);
+}
+
+/** Validates the files and names the entry file; throws GradeInputError saying what is wrong. */
+function checkInput(req: GradeRequest): SourceFile[] {
+  const { manifest } = req.problem;
+  if (!manifest.languages.includes(req.language))
+    throw new GradeInputError(`${manifest.id} accepts ${manifest.languages.join(', ')}, not ${req.language}`);
+  const parsed = SubmissionFilesSchema.safeParse(req.files);
+  if (!parsed.success) throw new GradeInputError(`bad files: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const entry = manifest.entry[req.language]!;
+  const files = parsed.data;
+  if (files.some((f) => f.path === entry)) return files;
+  if (files.length === 1) return [{ path: entry, content: files[0]!.content }];
+  throw new GradeInputError(`the entry file ${entry} is missing: name the file holding your solution ${entry}`);
+}

@@ -1,0 +1,5 @@
+export { Grader, GradeInputError, GRADER_VERSION } from './Grader';
+export type { GraderOptions, GradeRequest, GradeOptions } from './Grader';
+export { decideVerdict, scoreSuites } from './verdict';
+export { findStaticHints } from './analysis/staticHints';
+export * from './validation/PackageValidator';

@@ -1,0 +1,158 @@
+import type { Language, Result, SubmissionFile, SubmissionStatus } from '@assay/contracts';
+import type { Pool, PoolClient } from './pool';
+
+
+export interface Submission {
+  id: string;
+  orgId: string | null;
+  problemId: string;
+  problemVersion: string;
+  language: Language;
+  files: SubmissionFile[];
+  callbackUrl: string | null;
+  /** Encrypted (see secrets.ts). */
+  callbackSecret: string | null;
+  status: SubmissionStatus;
+  requestHash: string;
+  attempts: number;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  result: Result | null;
+}
+
+const COLUMNS = `s.id, s.org_id AS "orgId", s.problem_id AS "problemId", s.problem_version AS "problemVersion", s.language,
+  s.files, s.callback_url AS "callbackUrl", s.callback_secret AS "callbackSecret", s.status, s.request_hash AS "requestHash",
+  s.attempts, s.error, s.created_at AS "createdAt", s.started_at AS "startedAt", s.finished_at AS "finishedAt"`;
+
+export interface NewSubmission {
+  id: string;
+  orgId: string | null;
+  apiKeyId: string | null;
+  problemId: string;
+  problemVersion: string;
+  language: Language;
+  files: SubmissionFile[];
+  callbackUrl: string | null;
+  callbackSecret: string | null;
+  idempotencyScope: string | null;
+  idempotencyKey: string | null;
+  requestHash: string;
+  clientAddress: string | null;
+}
+
+/** Inserts, or with an idempotency key already used in that scope returns the earlier submission. */
+export async function insertSubmission(pool: Pool, s: NewSubmission): Promise<{ created: boolean; submission: Submission }> {
+  const { rows } = await pool.query<Submission>(
+    `INSERT INTO submissions AS s (id, org_id, api_key_id, problem_id, problem_version, language, files, callback_url, callback_secret,
+       idempotency_scope, idempotency_key, request_hash, client_address)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING RETURNING ${COLUMNS}, NULL::jsonb AS result`,
+    [s.id, s.orgId, s.apiKeyId, s.problemId, s.problemVersion, s.language, JSON.stringify(s.files), s.callbackUrl, s.callbackSecret,
+      s.idempotencyScope, s.idempotencyKey, s.requestHash, s.clientAddress],
+  );
+  if (rows[0]) return { created: true, submission: rows[0] };
+  const existing = await pool.query<{ id: string }>(`SELECT id FROM submissions WHERE idempotency_scope = $1 AND idempotency_key = $2`, [s.idempotencyScope, s.idempotencyKey]);
+  return { created: false, submission: (await getSubmission(pool, existing.rows[0]!.id))! };
+}
+
+export async function getSubmission(db: Pool | PoolClient, id: string): Promise<Submission | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  const { rows } = await db.query<Submission>(`SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id WHERE s.id = $1`, [id]);
+  return rows[0];
+}
+
+export async function deleteSubmission(pool: Pool, id: string): Promise<void> {
+  await pool.query(`DELETE FROM submissions WHERE id = $1`, [id]);
+}
+
+export interface SubmissionPage {
+  items: Submission[];
+  nextCursor: string | null;
+}
+
+export function encodeCursor(s: Pick<Submission, 'createdAt' | 'id'>): string {
+  return Buffer.from(`${s.createdAt.toISOString()}|${s.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return { createdAt, id };
+}
+
+/** The organisation's submissions, newest first, keyset-paginated. */
+export async function listSubmissions(
+  pool: Pool,
+  orgId: string,
+  opts: { problemId?: string; status?: SubmissionStatus; limit: number; cursor?: { createdAt: string; id: string } },
+): Promise<SubmissionPage> {
+  const where = ['s.org_id = $1'];
+  const args: unknown[] = [orgId];
+  if (opts.problemId) where.push(`s.problem_id = $${args.push(opts.problemId)}`);
+  if (opts.status) where.push(`s.status = $${args.push(opts.status)}`);
+  if (opts.cursor) where.push(`(s.created_at, s.id) < ($${args.push(opts.cursor.createdAt)}::timestamptz, $${args.push(opts.cursor.id)}::uuid)`);
+  const { rows } = await pool.query<Submission>(
+    `SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id
+     WHERE ${where.join(' AND ')} ORDER BY s.created_at DESC, s.id DESC LIMIT $${args.push(opts.limit + 1)}`,
+    args,
+  );
+  const items = rows.slice(0, opts.limit);
+  return { items, nextCursor: rows.length > opts.limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+/** queued → running (a re-delivered job finds it running already). Undefined once finished. */
+export async function markRunning(pool: Pool, id: string): Promise<Submission | undefined> {
+  const { rows } = await pool.query<{ id: string }>(
+    `UPDATE submissions SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+    [id],
+  );
+  return rows[0] ? getSubmission(pool, id) : undefined;
+}
+
+/** Back to queued while a retry waits (after an internal error). */
+export async function markRetrying(pool: Pool, id: string, error: string): Promise<void> {
+  await pool.query(`UPDATE submissions SET status = 'queued', error = $2 WHERE id = $1 AND status = 'running'`, [id, error]);
+}
+
+/**
+ * Writes the result once (a re-delivered job's insert does nothing) and the final status.
+ * Returns false when another delivery of the job had already finished it.
+ */
+export async function finishSubmission(
+  client: PoolClient,
+  id: string,
+  status: 'completed' | 'failed',
+  result: Result,
+  gradingMs: number | null,
+  error: string | null,
+): Promise<boolean> {
+  const ins = await client.query(
+    `INSERT INTO results (submission_id, verdict, score, result, grading_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (submission_id) DO NOTHING`,
+    [id, result.verdict, result.score, JSON.stringify(result), gradingMs],
+  );
+  await client.query(
+    `UPDATE submissions SET status = $2, finished_at = coalesce(finished_at, now()), error = $3 WHERE id = $1 AND status IN ('queued', 'running')`,
+    [id, status, error],
+  );
+  return (ins.rowCount ?? 0) > 0;
+}
+
+/** Submissions left queued or running for a while: their job may be lost (e.g. Redis lost it); re-enqueue them. */
+export async function strandedSubmissions(pool: Pool, olderThanS: number): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM submissions WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT 1000`,
+    [olderThanS],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Counts submissions per status (for metrics). */
+export async function countSubmissionsByStatus(pool: Pool): Promise<Record<SubmissionStatus, number>> {
+  const { rows } = await pool.query<{ status: SubmissionStatus; n: string }>(`SELECT status, count(*) AS n FROM submissions GROUP BY status`);
+  const out: Record<SubmissionStatus, number> = { queued: 0, running: 0, completed: 0, failed: 0 };
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}

@@ -1,2 +1,0 @@
-export * from './package';
-export * from './validator';

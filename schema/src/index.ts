@@ -1,6 +1,0 @@
-export * from './verdict';
-export * from './manifest';
-export * from './result';
-export * from './progress';
-export * from './submission';
-export * from './config';
