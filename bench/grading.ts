@@ -14,7 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadProblem, PROBLEMS_DIR } from '@assay/platform';
+import { loadProblem, PROBLEMS_DIR } from '@assay/sdk/package';
 import { Grader } from '@assay/grader';
 import type { Result } from '@assay/contracts';
 import { IMAGE_PATHS } from '@assay/container/wire';
@@ -33,7 +33,16 @@ const lru = await loadProblem('lru-cache');
 const dir = await mkdtemp(join(tmpdir(), 'assay-bench-'));
 const seccompFile = join(dir, 'seccomp.json');
 await writeFile(seccompFile, SECCOMP_PROFILE);
-const cliArgs = ['run', '--rm', '-i', ...sandboxCliFlags({ memoryMb: 256, wallMs: 10_000 }, seccompFile), image, IMAGE_PATHS.node, '-e', '0'];
+const cliArgs = [
+  'run',
+  '--rm',
+  '-i',
+  ...sandboxCliFlags({ memoryMb: 256, wallMs: 10_000 }, seccompFile),
+  image,
+  IMAGE_PATHS.node,
+  '-e',
+  '0',
+];
 
 let lastLru: Result | undefined;
 const expectAccepted = (r: Result) => {
@@ -41,7 +50,11 @@ const expectAccepted = (r: Result) => {
   return r;
 };
 
-console.log(`runner image ${image}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `runner image ${image}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 try {
   const m = await medians(runs, {
     '(a) bare docker run, node -e 0 (floor)': async () => {
@@ -57,9 +70,13 @@ try {
   const [floor, overhead, whole] = Object.values(m) as [number, number, number];
   const suitesMs = lastLru!.suites.flatMap((s) => s.tests).reduce((sum, t) => sum + t.durationMs, 0);
   console.log('');
-  console.log(`overhead of a grading (b) / floor (a):        ${(overhead / floor).toFixed(2)}×  (DESIGN target ≤ 1.2× the dockerode floor of 254 ms → ${(overhead / 254).toFixed(2)}×)`);
+  console.log(
+    `overhead of a grading (b) / floor (a):        ${(overhead / floor).toFixed(2)}×  (DESIGN target ≤ 1.2× the dockerode floor of 254 ms → ${(overhead / 254).toFixed(2)}×)`,
+  );
   console.log(`lru-cache whole grading (c) / floor (a):      ${(whole / floor).toFixed(2)}×`);
-  console.log(`lru-cache suites' own time (last run):        ${Math.round(suitesMs)} ms of ${Math.round(lastLru!.resources.wallMs)} ms in the container`);
+  console.log(
+    `lru-cache suites' own time (last run):        ${Math.round(suitesMs)} ms of ${Math.round(lastLru!.resources.wallMs)} ms in the container`,
+  );
   console.log(`lru-cache beyond its suites (c − suites):     ${Math.round(whole - suitesMs)} ms`);
 } finally {
   await rm(dir, { recursive: true, force: true });

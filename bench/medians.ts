@@ -19,7 +19,9 @@ export async function medians(runs: number, contenders: Record<string, () => Pro
     times.sort((a, b) => a - b);
     const mid = times[Math.floor(times.length / 2)]!;
     result[label] = mid;
-    console.log(`${label.padEnd(44)} median ${mid.toFixed(0).padStart(4)} ms  (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}, n=${runs})`);
+    console.log(
+      `${label.padEnd(44)} median ${mid.toFixed(0).padStart(4)} ms  (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}, n=${runs})`,
+    );
   }
   return result;
 }

@@ -22,8 +22,7 @@ const runs = Number(process.argv[2] ?? 10);
 const limits = { memoryMb: 256, wallMs: 10_000 };
 
 const docker = new Docker();
-const image =
-  process.env.ASSAY_RUNNER_IMAGE ?? (await new RunnerImage(docker).ensure((l) => console.log(l)));
+const image = process.env.ASSAY_RUNNER_IMAGE ?? (await new RunnerImage(docker).ensure((l) => console.log(l)));
 const dir = await mkdtemp(join(tmpdir(), 'assay-bench-'));
 try {
   const seccompFile = join(dir, 'seccomp.json');
@@ -31,7 +30,11 @@ try {
   const cliArgs = ['run', '--rm', '-i', ...sandboxCliFlags(limits, seccompFile), image, IMAGE_PATHS.node, '-e', '0'];
   const runner = new SandboxRunner(docker, pino({ level: 'warn' }));
 
-  console.log(`image ${image}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `image ${image}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const cliLabel = '(a) docker run --rm (CLI, same hardening)';
   const apiLabel = '(b) SandboxRunner.run (dockerode)';
   const result = await medians(runs, {
@@ -40,7 +43,11 @@ try {
     },
     [apiLabel]: async () => {
       const outcome = await runner.run({
-        image, cmd: [IMAGE_PATHS.node, '-e', '0'], stdin: '', outputBytes: 1 << 16, ...limits,
+        image,
+        cmd: [IMAGE_PATHS.node, '-e', '0'],
+        stdin: '',
+        outputBytes: 1 << 16,
+        ...limits,
       });
       if (outcome.exitCode !== 0) throw new Error(`run failed: ${JSON.stringify(outcome)}`);
     },

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Grader, validatePackage } from '@assay/grader';
-import { listProblemIds, loadProblem } from '@assay/platform';
+import { listProblemIds, loadProblem } from '@assay/sdk/package';
 
 const ids = await listProblemIds();
 let grader: Grader;
@@ -25,7 +25,11 @@ describe('problem catalogue', () => {
     it.concurrent(`${id}: every known-verdict solution gets its verdict`, { timeout: 900_000 }, async () => {
       const pkg = await loadProblem(id);
       const lines: string[] = [];
-      const report = await validatePackage(pkg, (req) => grader.grade(req), (line) => lines.push(line));
+      const report = await validatePackage(
+        pkg,
+        (req) => grader.grade(req),
+        (line) => lines.push(line),
+      );
       const failures = report.checks.filter((c) => !c.ok).map((c) => `${c.subject}: expected ${c.expected}, got ${c.got}`);
       expect(failures, lines.join('\n')).toEqual([]);
     });

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # `npm test`: brings up the same services as `npm start` (not the API: tests start their own on
-# ephemeral ports, each test file with its own database and queue prefix), type-checks, then runs
-# every test. vitest's summary with the counts is the last thing printed.
+# ephemeral ports, each test file with its own database and queue prefix), installs Debian's
+# chromium for the browser tests when it is missing, lints (ESLint, Prettier, the dependency
+# rules), type-checks, then runs every test. vitest's summary with the counts is printed last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/services.sh up
+bash scripts/ensure-chromium.sh
+echo "test: linting (eslint, prettier, dependency rules)" >&2
+npm run --silent lint
 echo "test: type-checking" >&2
 npx tsc --noEmit -p tsconfig.json
 echo "test: running the tests" >&2

@@ -11,7 +11,10 @@ export class ProgressHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly sub: Redis;
 
-  constructor(redis: Redis, private readonly prefix: string) {
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
     this.sub = redis.duplicate();
     this.sub.on('error', () => {});
     this.sub.on('message', (channel: string, raw: string) => {

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblem, createApiKey } from '@assay/platform';
+import { createApiKey } from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import { importSuitesBundle } from '@assay/sdk';
 import { SUBMISSION_LIMITS } from '@assay/contracts';
 import { startTestApi, type TestApi } from './testing';
@@ -49,20 +50,103 @@ describe('bad input: a 4xx problem+json saying what was wrong; nothing stored, n
   const big = 'x'.repeat(SUBMISSION_LIMITS.maxFileBytes + 1);
   const cases: Array<[string, { raw?: string; body?: unknown; headers?: Record<string, string> }, number, RegExp]> = [
     ['malformed JSON', { raw: '{"problemId": "lru-cache",', headers: { 'content-type': 'application/json' } }, 400, /not valid JSON/],
-    ['not JSON at all', { raw: 'problemId=lru-cache', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, /Content-Type: application\/json/],
+    [
+      'not JSON at all',
+      { raw: 'problemId=lru-cache', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+      /Content-Type: application\/json/,
+    ],
     ['a JSON array', { body: [1, 2] }, 422, /JSON object/],
     ['wrong types', { body: { problemId: 42, language: 'typescript', files: 'solution.ts' } }, 422, /problemId.*files|files.*problemId/],
     ['no files', { body: { problemId: 'lru-cache', language: 'typescript', files: [] } }, 422, /at least one file/],
-    ['unknown problem', { body: { problemId: 'no-such-problem', language: 'typescript', files: [{ path: 'solution.ts', content: '' }] } }, 422, /no problem "no-such-problem"/],
-    ['unsupported language', { body: { problemId: 'lru-cache', language: 'python', files: [{ path: 'solution.py', content: '' }] } }, 422, /language/],
-    ['the entry file missing', { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: 'other.ts', content: '' }] } }, 422, /must include a file named solution\.ts/],
-    ['too many files', { body: { problemId: 'lru-cache', language: 'typescript', files: Array.from({ length: SUBMISSION_LIMITS.maxFiles + 1 }, (_, i) => ({ path: `f${i}.ts`, content: '' })) } }, 422, /at most 20 files/],
-    ['a file too large', { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: 'solution.ts', content: big }] } }, 422, /at most 262144 bytes/],
-    ['files too large together', { body: { problemId: 'lru-cache', language: 'typescript', files: Array.from({ length: 5 }, (_, i) => ({ path: i ? `f${i}.ts` : 'solution.ts', content: 'y'.repeat(250_000) })) } }, 422, /add up to at most/],
-    ['a body past the size limit', { raw: JSON.stringify({ problemId: 'lru-cache', language: 'typescript', files: [{ path: 'solution.ts', content: 'z'.repeat(3_000_000) }] }), headers: { 'content-type': 'application/json' } }, 413, /larger than the API accepts/],
-    ['path traversal', { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: 'solution.ts', content: '' }, { path: '../../etc/passwd.ts', content: '' }] } }, 422, /files\.1\.path/],
-    ['an absolute path', { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: '/etc/solution.ts', content: '' }] } }, 422, /files\.0\.path/],
-    ['a hidden file', { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: '.npmrc.json', content: '' }] } }, 422, /files\.0\.path/],
+    [
+      'unknown problem',
+      { body: { problemId: 'no-such-problem', language: 'typescript', files: [{ path: 'solution.ts', content: '' }] } },
+      422,
+      /no problem "no-such-problem"/,
+    ],
+    [
+      'unsupported language',
+      { body: { problemId: 'lru-cache', language: 'python', files: [{ path: 'solution.py', content: '' }] } },
+      422,
+      /language/,
+    ],
+    [
+      'the entry file missing',
+      { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: 'other.ts', content: '' }] } },
+      422,
+      /must include a file named solution\.ts/,
+    ],
+    [
+      'too many files',
+      {
+        body: {
+          problemId: 'lru-cache',
+          language: 'typescript',
+          files: Array.from({ length: SUBMISSION_LIMITS.maxFiles + 1 }, (_, i) => ({ path: `f${i}.ts`, content: '' })),
+        },
+      },
+      422,
+      /at most 20 files/,
+    ],
+    [
+      'a file too large',
+      { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: 'solution.ts', content: big }] } },
+      422,
+      /at most 262144 bytes/,
+    ],
+    [
+      'files too large together',
+      {
+        body: {
+          problemId: 'lru-cache',
+          language: 'typescript',
+          files: Array.from({ length: 5 }, (_, i) => ({ path: i ? `f${i}.ts` : 'solution.ts', content: 'y'.repeat(250_000) })),
+        },
+      },
+      422,
+      /add up to at most/,
+    ],
+    [
+      'a body past the size limit',
+      {
+        raw: JSON.stringify({
+          problemId: 'lru-cache',
+          language: 'typescript',
+          files: [{ path: 'solution.ts', content: 'z'.repeat(3_000_000) }],
+        }),
+        headers: { 'content-type': 'application/json' },
+      },
+      413,
+      /larger than the API accepts/,
+    ],
+    [
+      'path traversal',
+      {
+        body: {
+          problemId: 'lru-cache',
+          language: 'typescript',
+          files: [
+            { path: 'solution.ts', content: '' },
+            { path: '../../etc/passwd.ts', content: '' },
+          ],
+        },
+      },
+      422,
+      /files\.1\.path/,
+    ],
+    [
+      'an absolute path',
+      { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: '/etc/solution.ts', content: '' }] } },
+      422,
+      /files\.0\.path/,
+    ],
+    [
+      'a hidden file',
+      { body: { problemId: 'lru-cache', language: 'typescript', files: [{ path: '.npmrc.json', content: '' }] } },
+      422,
+      /files\.0\.path/,
+    ],
     ['a callback URL with another scheme', { body: { callbackUrl: 'ftp://example.com/hook' } }, 422, /callbackUrl/],
     ['a callback URL on a private address', { body: { callbackUrl: 'http://10.0.0.7/hook' } }, 422, /callbackUrl .*private address/],
     ['a callback URL on a link-local address', { body: { callbackUrl: 'http://169.254.169.254/latest/meta-data' } }, 422, /link-local/],
@@ -73,8 +157,14 @@ describe('bad input: a 4xx problem+json saying what was wrong; nothing stored, n
 
   it.each(cases)('%s', async (_name, req, status, detail) => {
     const before = await counts();
-    const body = req.body && !Array.isArray(req.body) && Object.keys(req.body as object).every((k) => k === 'callbackUrl') ? submission(req.body as Record<string, unknown>) : req.body;
-    const res = await t.request('POST', '/v1/submissions', { ...(req.raw !== undefined ? { raw: req.raw } : { body: body && Object.keys(body).length === 0 ? submission() : body }), headers: { ...client(), ...req.headers } });
+    const body =
+      req.body && !Array.isArray(req.body) && Object.keys(req.body as object).every((k) => k === 'callbackUrl')
+        ? submission(req.body as Record<string, unknown>)
+        : req.body;
+    const res = await t.request('POST', '/v1/submissions', {
+      ...(req.raw !== undefined ? { raw: req.raw } : { body: body && Object.keys(body).length === 0 ? submission() : body }),
+      headers: { ...client(), ...req.headers },
+    });
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.stringMatching(/^\/docs#error-/) });
@@ -101,7 +191,10 @@ describe('bad input: a 4xx problem+json saying what was wrong; nothing stored, n
   });
 
   it('rejects bad list queries and routes that need a key', async () => {
-    expect((await t.request('GET', '/v1/submissions?limit=1000', { headers: bearer(keyA) })).body).toMatchObject({ status: 422, errors: [{ path: 'query.limit' }] });
+    expect((await t.request('GET', '/v1/submissions?limit=1000', { headers: bearer(keyA) })).body).toMatchObject({
+      status: 422,
+      errors: [{ path: 'query.limit' }],
+    });
     expect((await t.request('GET', '/v1/submissions?cursor=garbage', { headers: bearer(keyA) })).status).toBe(422);
     expect((await t.request('GET', '/v1/submissions?status=done', { headers: bearer(keyA) })).status).toBe(422);
     const anon = await t.request('GET', '/v1/submissions');
@@ -115,7 +208,13 @@ describe('accepting submissions', () => {
     const res = await t.request('POST', '/v1/submissions', { body: submission(), headers: client() });
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe(`/v1/submissions/${res.body.id}`);
-    expect(res.body).toMatchObject({ id: expect.any(String), status: 'queued', problemId: 'lru-cache', problemVersion: '1.0.0', links: { events: `/v1/submissions/${res.body.id}/events` } });
+    expect(res.body).toMatchObject({
+      id: expect.any(String),
+      status: 'queued',
+      problemId: 'lru-cache',
+      problemVersion: '1.0.0',
+      links: { events: `/v1/submissions/${res.body.id}/events` },
+    });
     const job = await t.api.ctx.queues.grading.getJob(res.body.id);
     expect(job?.data).toEqual({ submissionId: res.body.id });
     const got = await t.request('GET', res.headers.get('location')!);
@@ -133,7 +232,10 @@ describe('accepting submissions', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const before = await counts();
-    const other = await t.request('POST', '/v1/submissions', { body: submission({ language: 'javascript', files: [{ path: 'solution.js', content: 'export class LRUCache {}' }] }), headers });
+    const other = await t.request('POST', '/v1/submissions', {
+      body: submission({ language: 'javascript', files: [{ path: 'solution.js', content: 'export class LRUCache {}' }] }),
+      headers,
+    });
     expect(other.status).toBe(422);
     expect(other.headers.get('content-type')).toMatch(/problem\+json/);
     expect(other.body).toMatchObject({ detail: expect.stringContaining('different body'), submissionId: first.body.id });
@@ -148,7 +250,9 @@ describe('accepting submissions', () => {
 
   it('concurrent requests with one idempotency key make one submission', async () => {
     const headers = { ...bearer(keyA), 'idempotency-key': randomUUID() };
-    const results = await Promise.all(Array.from({ length: 8 }, () => t.request('POST', '/v1/submissions', { body: submission(), headers })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => t.request('POST', '/v1/submissions', { body: submission(), headers })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(202));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
   });
@@ -183,24 +287,35 @@ describe('organisation isolation', () => {
   });
 
   it('lists newest first with cursor pagination and filters', async () => {
-    const all = (await t.request('GET', '/v1/submissions?limit=100', { headers: bearer(keyA) })).body.items.map((s: { id: string }) => s.id);
+    const all = (await t.request('GET', '/v1/submissions?limit=100', { headers: bearer(keyA) })).body.items.map(
+      (s: { id: string }) => s.id,
+    );
     expect(all.length).toBeGreaterThanOrEqual(3);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.request('GET', `/v1/submissions?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer(keyA) });
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.request(
+        'GET',
+        `/v1/submissions?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { headers: bearer(keyA) },
+      );
       seen.push(...page.body.items.map((s) => s.id));
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all);
     expect((await t.request('GET', '/v1/submissions?status=completed', { headers: bearer(keyA) })).body.items).toEqual([]);
-    expect((await t.request('GET', '/v1/submissions?problemId=lru-cache&status=queued&limit=100', { headers: bearer(keyA) })).body.items).toHaveLength(all.length);
+    expect(
+      (await t.request('GET', '/v1/submissions?problemId=lru-cache&status=queued&limit=100', { headers: bearer(keyA) })).body.items,
+    ).toHaveLength(all.length);
   });
 
   it('webhook endpoints belong to their organisation', async () => {
     const refused = await t.request('POST', '/v1/webhook-endpoints', { body: { url: 'http://192.168.0.10/hook' }, headers: bearer(keyA) });
     expect(refused.status).toBe(422);
-    const made = await t.request('POST', '/v1/webhook-endpoints', { body: { url: 'http://127.0.0.1:9/hook', description: 'ATS' }, headers: bearer(keyA) });
+    const made = await t.request('POST', '/v1/webhook-endpoints', {
+      body: { url: 'http://127.0.0.1:9/hook', description: 'ATS' },
+      headers: bearer(keyA),
+    });
     expect(made.status).toBe(201);
     expect(made.body.secret).toMatch(/^whsec_/);
     expect((await t.request('GET', `/v1/webhook-endpoints/${made.body.id}`, { headers: bearer(keyB) })).status).toBe(404);
@@ -218,7 +333,11 @@ describe('problems', () => {
     expect(list.body.items.map((p: { id: string }) => p.id)).toContain('lru-cache');
     const res = await t.request('GET', '/v1/problems/lru-cache');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: 'lru-cache', statement: expect.any(String), starter: { typescript: { path: 'solution.ts', content: expect.any(String) } } });
+    expect(res.body).toMatchObject({
+      id: 'lru-cache',
+      statement: expect.any(String),
+      starter: { typescript: { path: 'solution.ts', content: expect.any(String) } },
+    });
     expect(res.body.sampleTests.length).toBeGreaterThan(0);
     for (const k of ['suitesBundle', 'reference', 'solutions', 'knownSubmissions', 'dir']) expect(res.body).not.toHaveProperty(k);
     const pkg = await loadProblem('lru-cache');
@@ -244,7 +363,15 @@ describe('operations', () => {
     expect(metrics.text).toContain('assay_grading_duration_seconds');
     const doc = await t.request('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/submissions', '/v1/submissions/{id}', '/v1/submissions/{id}/events', '/v1/problems', '/v1/webhook-deliveries/{id}/replay']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/submissions',
+        '/v1/submissions/{id}',
+        '/v1/submissions/{id}/events',
+        '/v1/problems',
+        '/v1/webhook-deliveries/{id}/replay',
+      ]),
+    );
     expect(doc.body.components.schemas.SubmissionRequest.properties.files).toBeDefined();
     const docs = await t.request('GET', '/docs');
     expect(docs.text).toContain('<code>/v1/submissions</code>');

@@ -40,7 +40,10 @@ export function authenticate(ctx: ApiContext): RequestHandler {
     const header = req.headers.authorization;
     if (!header) return next();
     const m = BEARER.exec(header);
-    if (!m) throw new HttpError('unauthorized', 'the Authorization header must be "Bearer <api key>"', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    if (!m)
+      throw new HttpError('unauthorized', 'the Authorization header must be "Bearer <api key>"', {
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
     const principal = await lookupKey(ctx, m[1]!);
     if (!principal)
       throw new HttpError('unauthorized', 'the API key is unknown or revoked; create one with `npx assay keys create --org <name>`', {
@@ -59,6 +62,11 @@ export function principalOf(res: Response): ApiKeyPrincipal | undefined {
 
 export function requirePrincipal(res: Response): ApiKeyPrincipal {
   const p = principalOf(res);
-  if (!p) throw new HttpError('unauthorized', 'this endpoint needs an API key: send Authorization: Bearer <key> (create one with `npx assay keys create --org <name>`)', { headers: { 'WWW-Authenticate': 'Bearer' } });
+  if (!p)
+    throw new HttpError(
+      'unauthorized',
+      'this endpoint needs an API key: send Authorization: Bearer <key> (create one with `npx assay keys create --org <name>`)',
+      { headers: { 'WWW-Authenticate': 'Bearer' } },
+    );
   return p;
 }

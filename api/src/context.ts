@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config, Pool, Queues } from '@assay/platform';
-import type { ProblemCatalogue } from './ProblemCatalogue';
+import type { ProblemCatalogue } from '@assay/platform';
 import type { ProgressHub } from './ProgressHub';
 
 /** What every route needs; built once by `startServer` (or by a test). */

@@ -61,7 +61,14 @@ export function validationError(error: ZodError, what: string, prefix: (string |
 
 export function sendProblem(res: Response, type: ErrorType, detail: string, extra: Record<string, unknown> = {}): void {
   const { headers, ...ext } = extra as { headers?: Record<string, string> };
-  const body: ProblemDetails = { type: `/docs#error-${type}`, title: ERROR_TYPES[type].title, status: ERROR_TYPES[type].status, detail, instance: res.req.originalUrl, ...ext };
+  const body: ProblemDetails = {
+    type: `/docs#error-${type}`,
+    title: ERROR_TYPES[type].title,
+    status: ERROR_TYPES[type].status,
+    detail,
+    instance: res.req.originalUrl,
+    ...ext,
+  };
   if (headers) res.set(headers);
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
@@ -83,9 +90,17 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const e = err as { type?: string; status?: number; message?: string };
   switch (e.type) {
     case 'entity.parse.failed':
-      return sendProblem(res, 'malformed-json', `the request body is not valid JSON (${e.message}); send a JSON object with Content-Type: application/json`);
+      return sendProblem(
+        res,
+        'malformed-json',
+        `the request body is not valid JSON (${e.message}); send a JSON object with Content-Type: application/json`,
+      );
     case 'entity.too.large':
-      return sendProblem(res, 'payload-too-large', `the request body is larger than the API accepts (${e.message}); see the file limits in /docs`);
+      return sendProblem(
+        res,
+        'payload-too-large',
+        `the request body is larger than the API accepts (${e.message}); see the file limits in /docs`,
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return sendProblem(res, 'unsupported-media-type', `${e.message}; send UTF-8 JSON`);

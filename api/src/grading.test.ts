@@ -71,8 +71,13 @@ describe('grading over HTTP', () => {
     const auth = { authorization: `Bearer ${key}` };
     const endpoint = await t.request('POST', '/v1/webhook-endpoints', { body: { url: `${receiverUrl}/endpoint` }, headers: auth });
     expect(endpoint.status).toBe(201);
-    const files = [{ path: 'solution.ts', content: await readFile(new URL('../../problems/lru-cache/reference/solution.ts', import.meta.url), 'utf8') }];
-    const sub = await t.request('POST', '/v1/submissions', { body: { problemId: 'lru-cache', language: 'typescript', files, callbackUrl: `${receiverUrl}/callback` }, headers: auth });
+    const files = [
+      { path: 'solution.ts', content: await readFile(new URL('../../problems/lru-cache/reference/solution.ts', import.meta.url), 'utf8') },
+    ];
+    const sub = await t.request('POST', '/v1/submissions', {
+      body: { problemId: 'lru-cache', language: 'typescript', files, callbackUrl: `${receiverUrl}/callback` },
+      headers: auth,
+    });
     expect(sub.status).toBe(202);
     expect(sub.body.callbackSecret).toMatch(/^whsec_/);
     const id = sub.body.id as string;
@@ -80,8 +85,14 @@ describe('grading over HTTP', () => {
     const events = await readSse(`${t.url}/v1/submissions/${id}/events`, { headers: auth });
     const kinds = events.map((e) => e.event);
     expect(kinds.at(-1)).toBe('result');
-    expect(events.filter((e) => e.event === 'progress').map((e) => e.data.stage)).toEqual(expect.arrayContaining(['compiling', 'suite', 'finished']));
-    expect(events.some((e) => e.event === 'progress' && e.data.stage === 'suite' && e.data.suite === 'correctness' && e.data.done === e.data.total)).toBe(true);
+    expect(events.filter((e) => e.event === 'progress').map((e) => e.data.stage)).toEqual(
+      expect.arrayContaining(['compiling', 'suite', 'finished']),
+    );
+    expect(
+      events.some(
+        (e) => e.event === 'progress' && e.data.stage === 'suite' && e.data.suite === 'correctness' && e.data.done === e.data.total,
+      ),
+    ).toBe(true);
     expect(events.some((e) => e.event === 'status' && e.data.status === 'running')).toBe(true);
     const final = events.at(-1)!.data;
     expect(final).toMatchObject({ id, status: 'completed', result: { verdict: 'accepted', score: 100 } });
@@ -108,8 +119,13 @@ describe('grading over HTTP', () => {
     // Webhooks: the callback signed with the submission's secret, the endpoint with its own (after one 503 and a retry).
     const callback = await waitFor(() => received.find((r) => r.path === '/callback'));
     verifyWebhook(sub.body.callbackSecret, callback.headers as Record<string, string>, callback.body);
-    expect(JSON.parse(callback.body)).toMatchObject({ type: 'submission.completed', data: { id, status: 'completed', result: { verdict: 'accepted' } } });
-    const delivered = await waitFor(() => (received.filter((r) => r.path === '/endpoint').length >= 2 ? received.filter((r) => r.path === '/endpoint') : undefined));
+    expect(JSON.parse(callback.body)).toMatchObject({
+      type: 'submission.completed',
+      data: { id, status: 'completed', result: { verdict: 'accepted' } },
+    });
+    const delivered = await waitFor(() =>
+      received.filter((r) => r.path === '/endpoint').length >= 2 ? received.filter((r) => r.path === '/endpoint') : undefined,
+    );
     const [first, second] = delivered;
     verifyWebhook(endpoint.body.secret, second!.headers as Record<string, string>, second!.body);
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);

@@ -36,7 +36,9 @@ export function registerQueueMetrics(ctx: ApiContext): void {
     registers: [metricsRegistry],
     async collect() {
       for (const q of [ctx.queues.grading, ctx.queues.webhooks]) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized').catch(() => ({}) as Record<string, number>);
+        const counts = await q
+          .getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized')
+          .catch(() => ({}) as Record<string, number>);
         for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
       }
     },

@@ -2,6 +2,5 @@ export * from './app';
 export * from './context';
 export * from './errors';
 export * from './openapi';
-export * from './ProblemCatalogue';
 export * from './ProgressHub';
 export * from './server';

@@ -8,10 +8,15 @@ import { startServer } from './server';
 
 const config = loadConfig();
 const logger = createLogger(config, 'api');
-if (config.webhooks.secretsKeyIsDevDefault) logger.warn('SECRETS_KEY is not set: webhook secrets are sealed with the development key (scripts/start.sh sets one in .assay/env)');
+if (config.webhooks.secretsKeyIsDevDefault)
+  logger.warn('SECRETS_KEY is not set: webhook secrets are sealed with the development key (scripts/start.sh sets one in .assay/env)');
 
 try {
-  const running = await startServer({ config, logger, startWorker: (deps) => startEmbeddedWorker(deps, () => createGradingEngine(config, logger)) });
+  const running = await startServer({
+    config,
+    logger,
+    startWorker: (deps) => startEmbeddedWorker(deps, () => createGradingEngine(config, logger)),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,7 +1,25 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ProgressEventSchema, ResultSchema, SUBMISSION_LIMITS, SubmissionRequestSchema, DeliveryListQuerySchema, DeliverySchema, IdParamSchema, ProblemDetailSchema, ProblemDetailsSchema, ProblemSummarySchema, ReadinessSchema, SubmissionListQuerySchema, SubmissionListSchema, SubmissionSchema, WebhookEndpointCreateSchema, WebhookEndpointSchema, WebhookEndpointWithSecretSchema } from '@assay/contracts';
+import {
+  ProgressEventSchema,
+  ResultSchema,
+  SUBMISSION_LIMITS,
+  SubmissionRequestSchema,
+  DeliveryListQuerySchema,
+  DeliverySchema,
+  IdParamSchema,
+  ProblemDetailSchema,
+  ProblemDetailsSchema,
+  ProblemSummarySchema,
+  ReadinessSchema,
+  SubmissionListQuerySchema,
+  SubmissionListSchema,
+  SubmissionSchema,
+  WebhookEndpointCreateSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
+} from '@assay/contracts';
 
 extendZodWithOpenApi(z);
 
@@ -19,14 +37,20 @@ let cached: object | undefined;
 export function openApiDocument(): object {
   if (cached) return cached;
   const reg = new OpenAPIRegistry();
-  const bearer = reg.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from `npx assay keys create --org <name>`' });
+  const bearer = reg.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `npx assay keys create --org <name>`',
+  });
   const Problem = reg.register('ProblemDetails', named('ProblemDetails', ProblemDetailsSchema));
   const Result = reg.register('Result', named('Result', ResultSchema));
   const Submission = reg.register('Submission', named('Submission', SubmissionSchema));
   reg.register('ProgressEvent', named('ProgressEvent', ProgressEventSchema));
   const SubmissionRequest = reg.register('SubmissionRequest', named('SubmissionRequest', SubmissionRequestSchema));
   const errors = (...codes: number[]) =>
-    Object.fromEntries(codes.map((c) => [c, { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]));
+    Object.fromEntries(
+      codes.map((c) => [c, { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]),
+    );
   const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
   const authed = [{ [bearer.name]: [] }];
   const optionalAuth = [{ [bearer.name]: [] }, {}];
@@ -70,7 +94,12 @@ export function openApiDocument(): object {
     request: { params: IdParamSchema },
     responses: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(404) },
   });
-  reg.registerPath({ method: 'get', path: '/v1/problems', summary: 'The problems on offer', responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems') } });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/problems',
+    summary: 'The problems on offer',
+    responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems') },
+  });
   reg.registerPath({
     method: 'get',
     path: '/v1/problems/{id}',
@@ -82,14 +111,35 @@ export function openApiDocument(): object {
     method: 'post',
     path: '/v1/webhook-endpoints',
     summary: 'Add a webhook endpoint for your organisation',
-    description: 'Every submission of the organisation sends its completion to each endpoint, signed with the endpoint secret returned here (`whsec_…`).',
+    description:
+      'Every submission of the organisation sends its completion to each endpoint, signed with the endpoint secret returned here (`whsec_…`).',
     security: authed,
     request: { body: { required: true, content: { 'application/json': { schema: WebhookEndpointCreateSchema } } } },
     responses: { 201: json(WebhookEndpointWithSecretSchema, 'created'), ...errors(401, 422) },
   });
-  reg.registerPath({ method: 'get', path: '/v1/webhook-endpoints', summary: 'Your webhook endpoints', security: authed, responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401) } });
-  reg.registerPath({ method: 'get', path: '/v1/webhook-endpoints/{id}', summary: 'One endpoint with its signing secret', security: authed, request: { params: IdParamSchema }, responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404) } });
-  reg.registerPath({ method: 'delete', path: '/v1/webhook-endpoints/{id}', summary: 'Remove an endpoint', security: authed, request: { params: IdParamSchema }, responses: { 204: { description: 'removed' }, ...errors(401, 404) } });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/webhook-endpoints',
+    summary: 'Your webhook endpoints',
+    security: authed,
+    responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401) },
+  });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/webhook-endpoints/{id}',
+    summary: 'One endpoint with its signing secret',
+    security: authed,
+    request: { params: IdParamSchema },
+    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404) },
+  });
+  reg.registerPath({
+    method: 'delete',
+    path: '/v1/webhook-endpoints/{id}',
+    summary: 'Remove an endpoint',
+    security: authed,
+    request: { params: IdParamSchema },
+    responses: { 204: { description: 'removed' }, ...errors(401, 404) },
+  });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-deliveries',
@@ -98,7 +148,14 @@ export function openApiDocument(): object {
     request: { query: DeliveryListQuerySchema },
     responses: { 200: json(z.object({ items: z.array(DeliverySchema) }), 'deliveries, newest first'), ...errors(401, 422) },
   });
-  reg.registerPath({ method: 'get', path: '/v1/webhook-deliveries/{id}', summary: 'One delivery and its attempts', security: authed, request: { params: IdParamSchema }, responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404) } });
+  reg.registerPath({
+    method: 'get',
+    path: '/v1/webhook-deliveries/{id}',
+    summary: 'One delivery and its attempts',
+    security: authed,
+    request: { params: IdParamSchema },
+    responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404) },
+  });
   reg.registerPath({
     method: 'post',
     path: '/v1/webhook-deliveries/{id}/replay',
@@ -107,16 +164,32 @@ export function openApiDocument(): object {
     request: { params: IdParamSchema },
     responses: { 202: json(DeliverySchema, 'queued for sending'), ...errors(401, 404) },
   });
-  reg.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', responses: { 200: json(z.object({ status: z.literal('ok') }), 'up') } });
-  reg.registerPath({ method: 'get', path: '/readyz', summary: 'PostgreSQL, Redis and Docker (or a grading worker) reachable', responses: { 200: json(ReadinessSchema, 'ready'), 503: json(ReadinessSchema, 'not ready: see checks') } });
-  reg.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } } } });
+  reg.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'The process is up',
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'up') },
+  });
+  reg.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'PostgreSQL, Redis and Docker (or a grading worker) reachable',
+    responses: { 200: json(ReadinessSchema, 'ready'), 503: json(ReadinessSchema, 'not ready: see checks') },
+  });
+  reg.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+  });
 
   cached = new OpenApiGeneratorV31(reg.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Assay API',
       version: '1.0.0',
-      description: 'Grades solutions to backend coding problems in locked-down sandboxes. Errors are RFC 9457 problem details (application/problem+json).',
+      description:
+        'Grades solutions to backend coding problems in locked-down sandboxes. Errors are RFC 9457 problem details (application/problem+json).',
     },
     servers: [{ url: '/' }],
   });

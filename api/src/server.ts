@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createLogger, createPool, createQueues, migrate, type Config, type Pool } from '@assay/platform';
 import { createApp } from './app';
 import type { ApiContext } from './context';
-import { ProblemCatalogue } from './ProblemCatalogue';
+import { ProblemCatalogue } from '@assay/platform';
 import { ProgressHub } from './ProgressHub';
 
 /** A grading worker running inside the API process (`RUN_WORKER`); the process entry supplies it. */
@@ -44,7 +44,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   } catch (e) {
     await pool.end();
     redis.disconnect();
-    throw new Error(`Redis is not reachable at ${config.redisUrl} (${(e as Error).message}): start it with \`bash scripts/services.sh\` or set REDIS_URL`);
+    throw new Error(
+      `Redis is not reachable at ${config.redisUrl} (${(e as Error).message}): start it with \`bash scripts/services.sh\` or set REDIS_URL`,
+    );
   }
   const queues = createQueues(config, 'producer');
   const problems = await ProblemCatalogue.load(pool, config, logger);
@@ -57,7 +59,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const s = app.listen(config.http.port, config.http.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   }).catch((e: NodeJS.ErrnoException) => {
     throw new Error(
-      e.code === 'EADDRINUSE' ? `port ${config.http.port} on ${config.http.host} is in use: stop what listens there or set PORT` : `cannot listen on ${config.http.host}:${config.http.port}: ${e.message}`,
+      e.code === 'EADDRINUSE'
+        ? `port ${config.http.port} on ${config.http.host} is in use: stop what listens there or set PORT`
+        : `cannot listen on ${config.http.host}:${config.http.port}: ${e.message}`,
     );
   });
   server.keepAliveTimeout = 65_000;

@@ -2,12 +2,20 @@
 export interface SseEvent {
   event: string;
   id?: string;
+  // Parsed JSON from our own API, read by tests and benchmarks that know its shape.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   data: any;
 }
 
 /** Reads events until the server ends the stream (or `until` returns true). */
-export async function readSse(url: string, opts: { headers?: Record<string, string>; until?: (e: SseEvent) => boolean; signal?: AbortSignal } = {}): Promise<SseEvent[]> {
-  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...opts.headers }, ...(opts.signal ? { signal: opts.signal } : {}) });
+export async function readSse(
+  url: string,
+  opts: { headers?: Record<string, string>; until?: (e: SseEvent) => boolean; signal?: AbortSignal } = {},
+): Promise<SseEvent[]> {
+  const res = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...opts.headers },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   if (res.status !== 200 || !res.body) throw new Error(`SSE ${url} answered ${res.status}: ${await res.text()}`);
   const events: SseEvent[] = [];
   const decoder = new TextDecoder();

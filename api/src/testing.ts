@@ -8,11 +8,19 @@ export interface TestApi {
   env: TestEnv;
   api: RunningServer;
   url: string;
-  request(method: string, path: string, opts?: { body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   close(): Promise<void>;
 }
 
-export async function startTestApi(name: string, overrides: Record<string, string> = {}, engine?: GradingEngine | (() => Promise<GradingEngine>)): Promise<TestApi> {
+export async function startTestApi(
+  name: string,
+  overrides: Record<string, string> = {},
+  engine?: GradingEngine | (() => Promise<GradingEngine>),
+): Promise<TestApi> {
   const env = await createTestEnv(name, overrides);
   const createEngine = typeof engine === 'function' ? engine : async () => engine!;
   const startWorker: StartEmbeddedWorker = (deps) => startEmbeddedWorker(deps, createEngine);
@@ -22,8 +30,15 @@ export async function startTestApi(name: string, overrides: Record<string, strin
     api,
     url: api.url,
     async request(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
-      const res = await fetch(api.url + path, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
+      const headers: Record<string, string> = {
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      };
+      const res = await fetch(api.url + path, {
+        method,
+        headers,
+        body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+      });
       const text = await res.text();
       let body: unknown;
       try {

@@ -20,17 +20,28 @@ interface Run {
 
 function assay(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'assay-cli-'));
-  await writeFile(path.join(dir, 'wrong.js'), 'export class LRUCache { constructor(c) {} get() { return 1; } put() {} get size() { return 0; } }\n');
-  await writeFile(path.join(dir, 'wrong.ts'), 'export class LRUCache {\n  constructor(c: number) {}\n  get(k: unknown): unknown { return 1; }\n  put(k: unknown, v: unknown): void {}\n  get size(): number { return 0; }\n}\n');
+  await writeFile(
+    path.join(dir, 'wrong.js'),
+    'export class LRUCache { constructor(c) {} get() { return 1; } put() {} get size() { return 0; } }\n',
+  );
+  await writeFile(
+    path.join(dir, 'wrong.ts'),
+    'export class LRUCache {\n  constructor(c: number) {}\n  get(k: unknown): unknown { return 1; }\n  put(k: unknown, v: unknown): void {}\n  get size(): number { return 0; }\n}\n',
+  );
 });
 
 describe('assay grade', () => {
@@ -81,7 +92,9 @@ describe('assay grade', () => {
   });
 
   it('says so when Docker is not reachable', async () => {
-    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'javascript', path.join(dir, 'wrong.js')], { DOCKER_HOST: `unix://${dir}/no-docker.sock` });
+    const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'javascript', path.join(dir, 'wrong.js')], {
+      DOCKER_HOST: `unix://${dir}/no-docker.sock`,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Docker is not reachable .*ensure-docker\.sh/);
   });

@@ -25,7 +25,9 @@ async function readSubmission(paths: string[]): Promise<{ path: string; content:
       try {
         return { path: path.relative(common, file).split(path.sep).join('/'), content: await readFile(file, 'utf8') };
       } catch (e) {
-        throw new CliError(`cannot read ${path.relative(process.cwd(), file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new CliError(
+          `cannot read ${path.relative(process.cwd(), file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
     }),
   );
@@ -41,7 +43,8 @@ export function registerGradeCommand(program: Command): void {
     .argument('<files...>', 'the solution file(s); the one named like the starter file is the entry')
     .action(async (files: string[], flags: GradeFlags) => {
       const language = LanguageSchema.safeParse(flags.language);
-      if (!language.success) throw new CliError(`unsupported language "${flags.language}": use one of ${LanguageSchema.options.join(', ')}`);
+      if (!language.success)
+        throw new CliError(`unsupported language "${flags.language}": use one of ${LanguageSchema.options.join(', ')}`);
       const problem = await problemOrExplain(flags.problem);
       if (!problem.manifest.languages.includes(language.data))
         throw new CliError(`${problem.manifest.id} accepts ${problem.manifest.languages.join(', ')}, not ${language.data}`);

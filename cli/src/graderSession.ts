@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Grader } from '@assay/grader';
 import { type ProblemPackage } from '@assay/contracts';
-import { loadProblem, listProblemIds, ProblemPackageError } from '@assay/platform';
+import { loadProblem, listProblemIds, ProblemPackageError } from '@assay/sdk/package';
 import { CliError } from './CliError';
 
 /** Connects to Docker and readies the runner image, with a progress line when it is built. */

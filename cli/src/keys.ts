@@ -7,7 +7,10 @@ async function withDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   try {
     await migrate(config.databaseUrl);
   } catch (e) {
-    throw new CliError(`cannot reach PostgreSQL at ${redactUrl(config.databaseUrl)}: start it with \`bash scripts/services.sh\` or set DATABASE_URL (${(e as Error).message})`, 1);
+    throw new CliError(
+      `cannot reach PostgreSQL at ${redactUrl(config.databaseUrl)}: start it with \`bash scripts/services.sh\` or set DATABASE_URL (${(e as Error).message})`,
+      1,
+    );
   }
   const pool = createPool({ ...config, databasePoolSize: 2 });
   try {
@@ -31,7 +34,10 @@ export function registerKeysCommand(program: Command): void {
       const org = flags.org.trim();
       if (!org || org.length > 100) throw new CliError('--org must be 1 to 100 characters');
       const made = await withDatabase((pool) => createApiKey(pool, org, flags.name));
-      if (flags.json) return void process.stdout.write(`${JSON.stringify({ orgId: made.org.id, org: made.org.name, keyId: made.keyId, key: made.key })}\n`);
+      if (flags.json)
+        return void process.stdout.write(
+          `${JSON.stringify({ orgId: made.org.id, org: made.org.name, keyId: made.keyId, key: made.key })}\n`,
+        );
       process.stdout.write(
         `${made.key}\n\nAPI key ${made.keyId} for organisation "${made.org.name}" (${made.org.id}).\n` +
           `Store it now: only its hash is kept, it cannot be shown again.\nUse it as: Authorization: Bearer ${made.key}\n`,
@@ -46,7 +52,9 @@ export function registerKeysCommand(program: Command): void {
       const rows = await withDatabase((pool) => listApiKeys(pool, flags.org));
       if (!rows.length) throw new CliError(`organisation "${flags.org}" has no keys (or does not exist)`, 1);
       for (const k of rows)
-        process.stdout.write(`${k.id}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.name ? `  ${k.name}` : ''}\n`);
+        process.stdout.write(
+          `${k.id}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.name ? `  ${k.name}` : ''}\n`,
+        );
     });
 
   keys

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { validatePackage } from '@assay/grader';
-import { listProblemIds, loadProblem } from '@assay/platform';
+import { listProblemIds, loadProblem } from '@assay/sdk/package';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
 
@@ -17,7 +17,16 @@ export function registerProblemsCommand(program: Command): void {
       for (const id of await listProblemIds()) {
         try {
           const { manifest: m } = await loadProblem(id);
-          rows.push({ id: m.id, title: m.title, version: m.version, difficulty: m.difficulty, kind: m.kind, languages: m.languages, minutes: m.estimatedMinutes, tags: m.tags });
+          rows.push({
+            id: m.id,
+            title: m.title,
+            version: m.version,
+            difficulty: m.difficulty,
+            kind: m.kind,
+            languages: m.languages,
+            minutes: m.estimatedMinutes,
+            tags: m.tags,
+          });
         } catch (e) {
           broken.push(`${id}: ${(e as Error).message}`);
         }
@@ -26,7 +35,10 @@ export function registerProblemsCommand(program: Command): void {
       else {
         const w = Math.max(...rows.map((r) => r.id.length), 2);
         process.stdout.write(`${'id'.padEnd(w)}  ${'difficulty'.padEnd(10)}  ${'kind'.padEnd(7)}  title\n`);
-        for (const r of rows) process.stdout.write(`${r.id.padEnd(w)}  ${r.difficulty.padEnd(10)}  ${r.kind.padEnd(7)}  ${r.title} (${r.version}, ~${r.minutes} min, ${r.languages.join('/')})\n`);
+        for (const r of rows)
+          process.stdout.write(
+            `${r.id.padEnd(w)}  ${r.difficulty.padEnd(10)}  ${r.kind.padEnd(7)}  ${r.title} (${r.version}, ~${r.minutes} min, ${r.languages.join('/')})\n`,
+          );
         process.stdout.write(`${rows.length} problems\n`);
       }
       // A broken package is listed as such and fails the command, without hiding the others.
@@ -45,7 +57,11 @@ export function registerProblemsCommand(program: Command): void {
       for (const pkg of packages) {
         const started = Date.now();
         process.stdout.write(`validating ${pkg.manifest.id}@${pkg.manifest.version}\n`);
-        const report = await validatePackage(pkg, (req) => grader.grade(req), (line) => process.stdout.write(`  ${line}\n`));
+        const report = await validatePackage(
+          pkg,
+          (req) => grader.grade(req),
+          (line) => process.stdout.write(`  ${line}\n`),
+        );
         process.stdout.write(`  ${report.ok ? 'valid' : 'INVALID'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
         if (!report.ok) failed.push(pkg.manifest.id);
       }

@@ -13,7 +13,8 @@ export function formatResult(r: Result): string {
     for (const t of s.tests) {
       const tag = t.sample ? ' [sample]' : '';
       lines.push(`  ${MARK[t.status]} ${t.name}${tag} ${t.durationMs} ms${t.message && t.status !== 'passed' ? ` — ${t.message}` : ''}`);
-      if (t.sample && t.status === 'failed' && t.expected !== undefined) lines.push(`      expected ${JSON.stringify(t.expected)}, got ${JSON.stringify(t.actual)}`);
+      if (t.sample && t.status === 'failed' && t.expected !== undefined)
+        lines.push(`      expected ${JSON.stringify(t.expected)}, got ${JSON.stringify(t.actual)}`);
     }
   }
   if (r.latency.length) {
@@ -26,7 +27,9 @@ export function formatResult(r: Result): string {
   if (r.complexity.length) {
     lines.push('', 'complexity');
     for (const c of r.complexity) {
-      lines.push(`  ${c.operation}: ${c.class} (expected ${c.expected}), exponent ${c.exponent} [${c.interval[0]}, ${c.interval[1]}] over n=${c.sizes[0] ?? '-'}…${c.sizes.at(-1) ?? '-'}`);
+      lines.push(
+        `  ${c.operation}: ${c.class} (expected ${c.expected}), exponent ${c.exponent} [${c.interval[0]}, ${c.interval[1]}] over n=${c.sizes[0] ?? '-'}…${c.sizes.at(-1) ?? '-'}`,
+      );
       if (c.hint) lines.push(`    hint: ${c.hint}`);
     }
   }
@@ -39,6 +42,9 @@ export function formatResult(r: Result): string {
     for (const l of `${r.output.stdout}${r.output.stderr}`.trimEnd().split('\n').slice(0, 40)) lines.push(`  | ${l}`);
   }
   const mb = (r.resources.peakMemoryBytes / 1024 / 1024).toFixed(0);
-  lines.push('', `resources: wall ${(r.resources.wallMs / 1000).toFixed(1)} s, cpu ${(r.resources.cpuMs / 1000).toFixed(1)} s, peak memory ${mb} MB · grader ${r.graderVersion}`);
+  lines.push(
+    '',
+    `resources: wall ${(r.resources.wallMs / 1000).toFixed(1)} s, cpu ${(r.resources.cpuMs / 1000).toFixed(1)} s, peak memory ${mb} MB · grader ${r.graderVersion}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -31,7 +31,10 @@ export const SubmissionListSchema = z.object({ items: z.array(SubmissionSummaryS
 
 export const SubmissionListQuerySchema = z
   .object({
-    problemId: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a problem id like "lru-cache"').optional(),
+    problemId: z
+      .string()
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a problem id like "lru-cache"')
+      .optional(),
     status: SubmissionStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(200).optional(),
@@ -96,10 +99,22 @@ export const DeliverySchema = z.object({
   lastError: z.string().nullable(),
   createdAt: z.iso.datetime(),
   deliveredAt: z.iso.datetime().nullable(),
-  log: z.array(z.object({ attempt: z.number(), statusCode: z.number().nullable(), error: z.string().nullable(), durationMs: z.number(), at: z.string() })),
+  log: z.array(
+    z.object({
+      attempt: z.number(),
+      statusCode: z.number().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number(),
+      at: z.string(),
+    }),
+  ),
 });
 export const DeliveryListQuerySchema = z
-  .object({ submissionId: z.uuid().optional(), status: z.enum(['pending', 'succeeded', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) })
+  .object({
+    submissionId: z.uuid().optional(),
+    status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
   .strict();
 
 export const ProblemDetailsSchema = z.object({

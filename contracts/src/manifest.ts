@@ -43,7 +43,11 @@ export const ManifestSchema = z
       .object({
         wallMs: z.number().int().positive().max(600_000),
         memoryMb: z.number().int().min(64).max(4096),
-        outputBytes: z.number().int().positive().max(16 * 1024 * 1024),
+        outputBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(16 * 1024 * 1024),
         testTimeoutMs: z.number().int().positive().max(60_000),
       })
       .strict(),
@@ -51,7 +55,9 @@ export const ManifestSchema = z
       .object({
         correctness: SuiteWeightSchema,
         stress: SuiteWeightSchema.optional(),
-        latency: SuiteWeightSchema.extend({ allowedRatio: z.number().min(1) }).strict().optional(),
+        latency: SuiteWeightSchema.extend({ allowedRatio: z.number().min(1) })
+          .strict()
+          .optional(),
         complexity: SuiteWeightSchema.optional(),
       })
       .strict(),
@@ -70,12 +76,15 @@ export const ManifestSchema = z
       .default([]),
     reference: z.object({ language: LanguageSchema, path: z.string().regex(/^reference\//) }).strict(),
     /** Keyed by path under the package (`submissions/partial/array-indexof.ts`). */
-    submissions: z.record(z.string().regex(KNOWN_SUBMISSION_PATH, 'must be a file under submissions/<verdict>/'), KnownSubmissionNoteSchema).default({}),
+    submissions: z
+      .record(z.string().regex(KNOWN_SUBMISSION_PATH, 'must be a file under submissions/<verdict>/'), KnownSubmissionNoteSchema)
+      .default({}),
   })
   .strict()
   .superRefine((m, ctx) => {
     const total = Object.values(m.suites).reduce((sum, s) => sum + (s?.weight ?? 0), 0);
-    if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: 'custom', path: ['suites'], message: `suite weights must add up to 100, got ${total}` });
+    if (Math.abs(total - 100) > 1e-9)
+      ctx.addIssue({ code: 'custom', path: ['suites'], message: `suite weights must add up to 100, got ${total}` });
     for (const lang of m.languages)
       if (!m.entry[lang]) ctx.addIssue({ code: 'custom', path: ['entry', lang], message: `no entry file for ${lang}` });
   });

@@ -13,10 +13,15 @@ export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 
 export function describeProgress(e: ProgressEvent): string {
   switch (e.stage) {
-    case 'queued': return 'queued';
-    case 'preparing': return e.message;
-    case 'compiling': return 'compiling';
-    case 'suite': return `suite:${e.suite} ${e.done}/${e.total}`;
-    case 'finished': return `finished: ${e.verdict} (${e.score})`;
+    case 'queued':
+      return 'queued';
+    case 'preparing':
+      return e.message;
+    case 'compiling':
+      return 'compiling';
+    case 'suite':
+      return `suite:${e.suite} ${e.done}/${e.total}`;
+    case 'finished':
+      return `finished: ${e.verdict} (${e.score})`;
   }
 }

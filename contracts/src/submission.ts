@@ -15,7 +15,8 @@ export const SubmissionPathSchema = z
   .min(1)
   .max(SUBMISSION_LIMITS.maxPathLength)
   .regex(/^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(?:ts|mts|cts|js|mjs|cjs|json)$/, {
-    message: 'must be a relative path of letters, digits, ".", "_" and "-" ending in .ts, .js, .mjs, .cjs, .mts, .cts or .json (no "..", no leading "/" or ".")',
+    message:
+      'must be a relative path of letters, digits, ".", "_" and "-" ending in .ts, .js, .mjs, .cjs, .mts, .cts or .json (no "..", no leading "/" or ".")',
   })
   .refine((p) => !p.split('/').includes('..'), { message: 'must not contain ".."' });
 
@@ -39,7 +40,8 @@ export const SubmissionFilesSchema = z
       if (Buffer.byteLength(f.content) > SUBMISSION_LIMITS.maxFileBytes)
         ctx.addIssue({ code: 'custom', path: [i, 'content'], message: `must be at most ${SUBMISSION_LIMITS.maxFileBytes} bytes` });
     }
-    if (total > SUBMISSION_LIMITS.maxTotalBytes) ctx.addIssue({ code: 'custom', message: `files must add up to at most ${SUBMISSION_LIMITS.maxTotalBytes} bytes, got ${total}` });
+    if (total > SUBMISSION_LIMITS.maxTotalBytes)
+      ctx.addIssue({ code: 'custom', message: `files must add up to at most ${SUBMISSION_LIMITS.maxTotalBytes} bytes, got ${total}` });
   });
 
 export const SubmissionRequestSchema = z.object({

@@ -6,7 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import pino, { type Logger } from 'pino';
-import { type ProblemPackage, type SourceFile, RESULT_SCHEMA_VERSION, ResultSchema, SubmissionFilesSchema, type Language, type ProgressEvent, type Result } from '@assay/contracts';
+import {
+  type ProblemPackage,
+  type SourceFile,
+  RESULT_SCHEMA_VERSION,
+  ResultSchema,
+  SubmissionFilesSchema,
+  type Language,
+  type ProgressEvent,
+  type Result,
+} from '@assay/contracts';
 import { findStaticHints } from './analysis/staticHints';
 import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
 import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from '@assay/container/wire';
@@ -127,7 +136,8 @@ export class Grader {
 
     log.info({ language: req.language, files: files.length }, 'grading started');
     // Types are checked on the host while the sandbox runs (esbuild there only strips them).
-    const typeCheck: Promise<TypeCheckOutcome> = req.language === 'typescript' ? this.typeChecker.check(files) : Promise.resolve({ ok: true, diagnostics: [] });
+    const typeCheck: Promise<TypeCheckOutcome> =
+      req.language === 'typescript' ? this.typeChecker.check(files) : Promise.resolve({ ok: true, diagnostics: [] });
     const run = await this.runner.run({
       image: this.image,
       cmd: [IMAGE_PATHS.node, IMAGE_PATHS.driver, JSON.stringify(earlyStartOf(manifest))],
@@ -141,11 +151,13 @@ export class Grader {
       signal: opts.signal,
     });
     if (run.aborted) internal = 'the grading was aborted (its worker is shutting down); it will run again';
-    if (!report && !internal && !run.timedOut && !run.oomKilled) internal = `the driver exited (code ${run.exitCode}) without a report: ${run.stderr.slice(-1000)}`;
+    if (!report && !internal && !run.timedOut && !run.oomKilled)
+      internal = `the driver exited (code ${run.exitCode}) without a report: ${run.stderr.slice(-1000)}`;
     if (internal) log.error({ internal, exitCode: run.exitCode }, 'grading failed internally');
     const types = await typeCheck;
     if (!types.ok) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
-    if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok) report = withTypeErrors(report, types.diagnostics);
+    if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok)
+      report = withTypeErrors(report, types.diagnostics);
 
     const result = assembleResult(req, files, report, run, internal, startedAt);
     log.info({ verdict: result.verdict, score: result.score, wallMs: result.resources.wallMs }, 'grading finished');
@@ -221,7 +233,8 @@ function checkInput(req: GradeRequest): SourceFile[] {
   if (!manifest.languages.includes(req.language))
     throw new GradeInputError(`${manifest.id} accepts ${manifest.languages.join(', ')}, not ${req.language}`);
   const parsed = SubmissionFilesSchema.safeParse(req.files);
-  if (!parsed.success) throw new GradeInputError(`bad files: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new GradeInputError(`bad files: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const entry = manifest.entry[req.language]!;
   const files = parsed.data;
   if (files.some((f) => f.path === entry)) return files;

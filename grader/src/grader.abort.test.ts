@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { expect, it } from 'vitest';
-import { loadProblem } from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import { Grader } from './Grader';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'problems');

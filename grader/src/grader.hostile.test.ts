@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProblemPackage, Result, Verdict } from '@assay/contracts';
-import { loadProblem } from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import { Grader } from './Grader';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'problems');
@@ -64,9 +64,21 @@ ${ECHO}`,
   },
   { name: 'busy loop', verdict: 'time_limit_exceeded', code: `export function echo(t) { for (;;) {} }` },
   { name: 'idle forever', verdict: 'time_limit_exceeded', code: `export function echo(t) { return new Promise(() => {}); }` },
-  { name: 'stdout flood', verdict: 'output_limit_exceeded', code: `export function echo(t) { for (;;) process.stdout.write('x'.repeat(65536) + '\\n'); }` },
-  { name: 'stderr flood', verdict: 'output_limit_exceeded', code: `export function echo(t) { for (;;) process.stderr.write('y'.repeat(65536) + '\\n'); }` },
-  { name: 'one huge line', verdict: 'output_limit_exceeded', code: `export function echo(t) { process.stdout.write('z'.repeat(50 * 1024 * 1024)); return t; }` },
+  {
+    name: 'stdout flood',
+    verdict: 'output_limit_exceeded',
+    code: `export function echo(t) { for (;;) process.stdout.write('x'.repeat(65536) + '\\n'); }`,
+  },
+  {
+    name: 'stderr flood',
+    verdict: 'output_limit_exceeded',
+    code: `export function echo(t) { for (;;) process.stderr.write('y'.repeat(65536) + '\\n'); }`,
+  },
+  {
+    name: 'one huge line',
+    verdict: 'output_limit_exceeded',
+    code: `export function echo(t) { process.stdout.write('z'.repeat(50 * 1024 * 1024)); return t; }`,
+  },
   {
     name: '/tmp and working directory fill',
     verdict: 'accepted',
@@ -167,7 +179,12 @@ describe('hostile submissions', () => {
   it('a type error is a compile_error with file:line:column, even when the code would run', async () => {
     const result = await grade('export function echo(t: string): number {\n  return t;\n}\n', 'typescript');
     expect(result.verdict).toBe('compile_error');
-    expect(result.compile.diagnostics[0]).toMatchObject({ file: 'solution.ts', line: 2, column: 3, message: expect.stringContaining('TS2322') });
+    expect(result.compile.diagnostics[0]).toMatchObject({
+      file: 'solution.ts',
+      line: 2,
+      column: 3,
+      message: expect.stringContaining('TS2322'),
+    });
     expect(result.suites).toEqual([]);
   });
 

@@ -27,11 +27,16 @@ export function scoreSuites(suites: SuiteResult[]): number {
 }
 
 export function decideVerdict(report: DriverReport | undefined, container: ContainerObservation, internal?: string): Decision {
-  if (internal) return { verdict: 'internal_error', score: 0, summary: 'the grader failed (our fault, not yours); the submission will be retried' };
+  if (internal)
+    return { verdict: 'internal_error', score: 0, summary: 'the grader failed (our fault, not yours); the submission will be retried' };
   if (!report) {
     if (container.timedOut) return { verdict: 'time_limit_exceeded', score: 0, summary: 'the grading ran past its wall-clock limit' };
     if (container.oomKilled) return { verdict: 'memory_limit_exceeded', score: 0, summary: 'the sandbox ran out of memory' };
-    return { verdict: 'internal_error', score: 0, summary: `the grader produced no result (exit code ${container.exitCode ?? 'none'}); the submission will be retried` };
+    return {
+      verdict: 'internal_error',
+      score: 0,
+      summary: `the grader produced no result (exit code ${container.exitCode ?? 'none'}); the submission will be retried`,
+    };
   }
   const fault = (kind: string) => report.faults.find((f) => f.kind === kind);
   const compile = fault('compile');
@@ -41,11 +46,13 @@ export function decideVerdict(report: DriverReport | undefined, container: Conta
 
   const score = scoreSuites(report.suites);
   const memory = fault('memory');
-  if (memory || container.oomKilled) return { verdict: 'memory_limit_exceeded', score, summary: memory?.message ?? 'the sandbox ran out of memory' };
+  if (memory || container.oomKilled)
+    return { verdict: 'memory_limit_exceeded', score, summary: memory?.message ?? 'the sandbox ran out of memory' };
   const output = fault('output');
   if (output) return { verdict: 'output_limit_exceeded', score, summary: output.message };
   const timeout = fault('timeout');
-  if (timeout || container.timedOut) return { verdict: 'time_limit_exceeded', score, summary: timeout?.message ?? 'the grading ran past its wall-clock limit' };
+  if (timeout || container.timedOut)
+    return { verdict: 'time_limit_exceeded', score, summary: timeout?.message ?? 'the grading ran past its wall-clock limit' };
 
   const correctness = report.suites.find((s) => s.name === 'correctness');
   const failing = correctness?.tests.filter((t) => t.status !== 'passed') ?? [];

@@ -5,15 +5,14 @@
  * Every process (API, worker, CLI, tests, bench) calls `loadConfig()`; nothing else reads
  * `process.env` for platform settings. A bad value fails fast with a message naming the variable.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Loopback ports `scripts/services.sh` starts PostgreSQL and Redis on (off the usual ones, so a system instance never collides). */
 export const DEFAULT_PG_PORT = 5433;
 export const DEFAULT_REDIS_PORT = 6380;
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', '']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((s) =>
   s
@@ -23,10 +22,7 @@ const list = z.string().transform((s) =>
 );
 
 function defaultCores(): number {
-  // process.getBuiltinModule keeps this module free of a static `node:os` import (browser bundles import the schema too).
-  const proc = (globalThis as { process?: NodeJS.Process }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
-  return Math.max(1, os?.availableParallelism?.() ?? 2);
+  return Math.max(1, availableParallelism());
 }
 
 const EnvSchema = z.object({
@@ -41,7 +37,10 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   REDIS_URL: z.url().default(`redis://127.0.0.1:${DEFAULT_REDIS_PORT}`),
   /** Namespaces every BullMQ key and pub/sub channel; tests use one per file. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('assay'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('assay'),
   /** Run a grading worker inside the API process (the one-machine setup). */
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: int(1, 256).optional(),
@@ -123,8 +122,12 @@ export class ConfigError extends Error {
 /** Development-only key so a fresh checkout runs; production refuses it. */
 const DEV_SECRETS_KEY = 'assay-development-secrets-key-32';
 
-export function loadConfig(env: Record<string, string | undefined> = (globalThis as { process?: NodeJS.Process }).process?.env ?? {}): Config {
-  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== '')));
+export function loadConfig(
+  env: Record<string, string | undefined> = (globalThis as { process?: NodeJS.Process }).process?.env ?? {},
+): Config {
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== '')),
+  );
   if (!parsed.success) {
     const what = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration in the environment — ${what}`);
@@ -133,7 +136,8 @@ export function loadConfig(env: Record<string, string | undefined> = (globalThis
   let secretsKey = Buffer.from(DEV_SECRETS_KEY, 'utf8');
   if (e.SECRETS_KEY) {
     secretsKey = Buffer.from(e.SECRETS_KEY, 'base64');
-    if (secretsKey.length !== 32) throw new ConfigError(`SECRETS_KEY must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${secretsKey.length} bytes`);
+    if (secretsKey.length !== 32)
+      throw new ConfigError(`SECRETS_KEY must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${secretsKey.length} bytes`);
   } else if (e.NODE_ENV === 'production') {
     throw new ConfigError('SECRETS_KEY is required in production: set it to 32 random bytes in base64 (`openssl rand -base64 32`)');
   }

@@ -7,9 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { ProgressEvent, SubmissionStatus } from '@assay/contracts';
 
-export type ProgressMessage =
-  | { type: 'progress'; event: ProgressEvent }
-  | { type: 'status'; status: SubmissionStatus; message?: string };
+export type ProgressMessage = { type: 'progress'; event: ProgressEvent } | { type: 'status'; status: SubmissionStatus; message?: string };
 
 export type SequencedMessage = ProgressMessage & { seq: number };
 
@@ -20,9 +18,19 @@ function logKey(prefix: string, submissionId: string): string {
   return `${prefix}:progress-log:${submissionId}`;
 }
 
-export async function publishProgress(redis: Redis, prefix: string, submissionId: string, msg: ProgressMessage, ttlS: number): Promise<number> {
+export async function publishProgress(
+  redis: Redis,
+  prefix: string,
+  submissionId: string,
+  msg: ProgressMessage,
+  ttlS: number,
+): Promise<number> {
   const seq = await redis.rpush(logKey(prefix, submissionId), JSON.stringify(msg));
-  await redis.multi().expire(logKey(prefix, submissionId), ttlS).publish(progressChannel(prefix, submissionId), JSON.stringify({ ...msg, seq })).exec();
+  await redis
+    .multi()
+    .expire(logKey(prefix, submissionId), ttlS)
+    .publish(progressChannel(prefix, submissionId), JSON.stringify({ ...msg, seq }))
+    .exec();
   return seq;
 }
 

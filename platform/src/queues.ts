@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { Config } from '@assay/platform';
+import type { Config } from './config';
 
 export const GRADING_QUEUE = 'grading';
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -67,7 +67,14 @@ export async function enqueueGrading(queues: Queues, config: Pick<Config, 'worke
   await queues.grading.add('grade', { submissionId }, gradingJobOptions(config, submissionId));
 }
 
-export async function enqueueDeliveries(queues: Queues, config: Pick<Config, 'webhooks'>, deliveryIds: string[], suffix = ''): Promise<void> {
+export async function enqueueDeliveries(
+  queues: Queues,
+  config: Pick<Config, 'webhooks'>,
+  deliveryIds: string[],
+  suffix = '',
+): Promise<void> {
   if (!deliveryIds.length) return;
-  await queues.webhooks.addBulk(deliveryIds.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: webhookJobOptions(config, id + suffix) })));
+  await queues.webhooks.addBulk(
+    deliveryIds.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: webhookJobOptions(config, id + suffix) })),
+  );
 }

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '@assay/platform';
+import { loadConfig, type Config } from './config';
 
 export interface TestEnv {
   config: Config;

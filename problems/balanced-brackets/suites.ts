@@ -67,7 +67,13 @@ function mutate(rng: Rng, s: string): string {
 /** Fully nested: n/2 random openers, then their closers in reverse. */
 function nested(rng: Rng, n: number): string {
   const ks = Array.from({ length: Math.floor(n / 2) }, () => rng.int(0, 2));
-  return ks.map((k) => OPEN[k]).join('') + ks.reverse().map((k) => CLOSE[k]).join('');
+  return (
+    ks.map((k) => OPEN[k]).join('') +
+    ks
+      .reverse()
+      .map((k) => CLOSE[k])
+      .join('')
+  );
 }
 
 const correctness = [

@@ -1,4 +1,16 @@
-import { defineSuites, expect, expectRejects, fail, isRemoteError, latch, sample, test, type Latch, type RemoteObject, type TestContext } from '@assay/sdk';
+import {
+  defineSuites,
+  expect,
+  expectRejects,
+  fail,
+  isRemoteError,
+  latch,
+  sample,
+  test,
+  type Latch,
+  type RemoteObject,
+  type TestContext,
+} from '@assay/sdk';
 
 interface Options {
   failureThreshold: number;
@@ -188,9 +200,16 @@ export default defineSuites({
     sample('passes calls through while closed, errors included', async (ctx) => {
       const { b, ds } = await setup(ctx, { failureThreshold: 3, cooldownMs: 1000, halfOpenMaxCalls: 1 });
       await expectState(b, 0, 'closed');
-      expect(await b.call('execute', { id: 1, payload: { amount: 42 } }, 0), 'execute({id: 1, payload: {amount: 42}}, 0)').toEqual({ id: 1, ok: true, echo: { amount: 42 } });
+      expect(await b.call('execute', { id: 1, payload: { amount: 42 } }, 0), 'execute({id: 1, payload: {amount: 42}}, 0)').toEqual({
+        id: 1,
+        ok: true,
+        echo: { amount: 42 },
+      });
       const err = await expectRejects(b.call('execute', { id: 2, fail: true }, 5), 'DownstreamError', 'execute({id: 2, fail: true}, 5)');
-      expect(err.message.includes('downstream failed request 2'), `the downstream's error message is passed on (got "${err.message}")`).toBe(true);
+      expect(
+        err.message.includes('downstream failed request 2'),
+        `the downstream's error message is passed on (got "${err.message}")`,
+      ).toBe(true);
       await expectState(b, 5, 'closed');
       expect(ds.entered, 'requests that reached the downstream').toEqual([1, 2]);
     }),
@@ -325,45 +344,65 @@ export default defineSuites({
         { cooldownMs: 1000, halfOpenMaxCalls: 1 },
       ];
       for (const opts of bads)
-        await expectRejects(ctx.subject.construct('CircuitBreaker', ctx.expose({ call: (r: Req) => ds.call(r) }), opts), 'RangeError', `new CircuitBreaker(downstream, ${JSON.stringify(opts)})`);
+        await expectRejects(
+          ctx.subject.construct('CircuitBreaker', ctx.expose({ call: (r: Req) => ds.call(r) }), opts),
+          'RangeError',
+          `new CircuitBreaker(downstream, ${JSON.stringify(opts)})`,
+        );
     }),
-    test('a long random sequence of calls matches the rules (threshold 3, 1 trial)', async (ctx) => {
-      await modelCheck(ctx, { failureThreshold: 3, cooldownMs: 200, halfOpenMaxCalls: 1 }, 300);
-    }, { timeoutMs: 10_000 }),
-    test('a long random sequence of calls matches the rules (threshold 5, 3 trials)', async (ctx) => {
-      await modelCheck(ctx, { failureThreshold: 5, cooldownMs: 1000, halfOpenMaxCalls: 3 }, 300);
-    }, { timeoutMs: 10_000 }),
+    test(
+      'a long random sequence of calls matches the rules (threshold 3, 1 trial)',
+      async (ctx) => {
+        await modelCheck(ctx, { failureThreshold: 3, cooldownMs: 200, halfOpenMaxCalls: 1 }, 300);
+      },
+      { timeoutMs: 10_000 },
+    ),
+    test(
+      'a long random sequence of calls matches the rules (threshold 5, 3 trials)',
+      async (ctx) => {
+        await modelCheck(ctx, { failureThreshold: 5, cooldownMs: 1000, halfOpenMaxCalls: 3 }, 300);
+      },
+      { timeoutMs: 10_000 },
+    ),
   ],
   stress: [
-    test('when the cool-down ends, 200 concurrent calls let exactly halfOpenMaxCalls trials through', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 2, cooldownMs: 500, halfOpenMaxCalls: 3 }, 3);
-      let t = 1000;
-      for (let episode = 0; episode < 3; episode++) {
-        const openedAt = await trip(b, 2, t);
-        const { admitted, outcomes } = await burst(ctx, b, ds, 200, openedAt + 500, ok);
-        expect(admitted, `episode ${episode}: calls that reached the downstream in half-open`).toBe(3);
-        expect(count(outcomes, 'ok'), `episode ${episode}: successful calls`).toBe(3);
-        expect(count(outcomes, 'rejected'), `episode ${episode}: calls rejected with CircuitOpenError`).toBe(197);
-        await expectState(b, openedAt + 500, 'closed');
-        const after = await Promise.all(Array.from({ length: 50 }, () => run(b, ok(), openedAt + 501)));
-        expect(count(after, 'ok'), `episode ${episode}: concurrent calls passing once closed`).toBe(50);
-        t = openedAt + 10_000;
-      }
-    }, { timeoutMs: 15_000 }),
-    test('concurrent trials that fail reopen the circuit once', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 3, cooldownMs: 400, halfOpenMaxCalls: 5 }, 3);
-      const openedAt = await trip(b, 3, 2000);
-      const first = await burst(ctx, b, ds, 100, openedAt + 400, bad);
-      expect(first.admitted, 'failing trials that reached the downstream').toBe(5);
-      expect(count(first.outcomes, 'failed'), 'trial failures passed on').toBe(5);
-      const reopenedAt = openedAt + 400;
-      await expectState(b, reopenedAt, 'open');
-      await expectOutcome(b, ok(), reopenedAt + 399, 'rejected');
-      const second = await burst(ctx, b, ds, 100, reopenedAt + 400, ok);
-      expect(second.admitted, 'trials that reached the downstream after the second cool-down').toBe(5);
-      expect(count(second.outcomes, 'rejected'), 'calls rejected during the second half-open').toBe(95);
-      await expectState(b, reopenedAt + 400, 'closed');
-    }, { timeoutMs: 15_000 }),
+    test(
+      'when the cool-down ends, 200 concurrent calls let exactly halfOpenMaxCalls trials through',
+      async (ctx) => {
+        const { b, ds } = await setup(ctx, { failureThreshold: 2, cooldownMs: 500, halfOpenMaxCalls: 3 }, 3);
+        let t = 1000;
+        for (let episode = 0; episode < 3; episode++) {
+          const openedAt = await trip(b, 2, t);
+          const { admitted, outcomes } = await burst(ctx, b, ds, 200, openedAt + 500, ok);
+          expect(admitted, `episode ${episode}: calls that reached the downstream in half-open`).toBe(3);
+          expect(count(outcomes, 'ok'), `episode ${episode}: successful calls`).toBe(3);
+          expect(count(outcomes, 'rejected'), `episode ${episode}: calls rejected with CircuitOpenError`).toBe(197);
+          await expectState(b, openedAt + 500, 'closed');
+          const after = await Promise.all(Array.from({ length: 50 }, () => run(b, ok(), openedAt + 501)));
+          expect(count(after, 'ok'), `episode ${episode}: concurrent calls passing once closed`).toBe(50);
+          t = openedAt + 10_000;
+        }
+      },
+      { timeoutMs: 15_000 },
+    ),
+    test(
+      'concurrent trials that fail reopen the circuit once',
+      async (ctx) => {
+        const { b, ds } = await setup(ctx, { failureThreshold: 3, cooldownMs: 400, halfOpenMaxCalls: 5 }, 3);
+        const openedAt = await trip(b, 3, 2000);
+        const first = await burst(ctx, b, ds, 100, openedAt + 400, bad);
+        expect(first.admitted, 'failing trials that reached the downstream').toBe(5);
+        expect(count(first.outcomes, 'failed'), 'trial failures passed on').toBe(5);
+        const reopenedAt = openedAt + 400;
+        await expectState(b, reopenedAt, 'open');
+        await expectOutcome(b, ok(), reopenedAt + 399, 'rejected');
+        const second = await burst(ctx, b, ds, 100, reopenedAt + 400, ok);
+        expect(second.admitted, 'trials that reached the downstream after the second cool-down').toBe(5);
+        expect(count(second.outcomes, 'rejected'), 'calls rejected during the second half-open').toBe(95);
+        await expectState(b, reopenedAt + 400, 'closed');
+      },
+      { timeoutMs: 15_000 },
+    ),
     test('trial permits are used up by admission, not returned when a trial finishes', async (ctx) => {
       const { b, ds } = await setup(ctx, { failureThreshold: 1, cooldownMs: 100, halfOpenMaxCalls: 2 }, 3);
       const openedAt = await trip(b, 1, 500);

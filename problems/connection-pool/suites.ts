@@ -1,4 +1,17 @@
-import { defineSuites, expect, expectRejects, fail, isRemoteError, latch, sample, test, type Latch, type RemoteObject, type Rng, type TestContext } from '@assay/sdk';
+import {
+  defineSuites,
+  expect,
+  expectRejects,
+  fail,
+  isRemoteError,
+  latch,
+  sample,
+  test,
+  type Latch,
+  type RemoteObject,
+  type Rng,
+  type TestContext,
+} from '@assay/sdk';
 
 interface Conn {
   id: string;
@@ -160,10 +173,13 @@ async function settlesWithin<T>(ctx: TestContext, p: Promise<T>, what: string, m
 }
 
 async function expectStillPending(ctx: TestContext, p: Promise<unknown>, what: string): Promise<void> {
-  const r = await Promise.race([p.then(
-    () => 'resolved',
-    () => 'rejected',
-  ), ctx.sleep(20).then(() => 'pending')]);
+  const r = await Promise.race([
+    p.then(
+      () => 'resolved',
+      () => 'rejected',
+    ),
+    ctx.sleep(20).then(() => 'pending'),
+  ]);
   expect(r, what).toBe('pending');
 }
 
@@ -179,7 +195,12 @@ function expectNoLeak(h: Harness, s: { size: unknown; idle: unknown; pending: un
   expect(h.factory.problems, `${what}: misuse of the factory`).toEqual([]);
 }
 
-async function withPool(ctx: TestContext, options: { max: number; acquireTimeoutMs: number }, body: (h: Harness) => Promise<void>, maxJitterMs = 1): Promise<void> {
+async function withPool(
+  ctx: TestContext,
+  options: { max: number; acquireTimeoutMs: number },
+  body: (h: Harness) => Promise<void>,
+  maxJitterMs = 1,
+): Promise<void> {
   const h = await makePool(ctx, options, maxJitterMs);
   try {
     await body(h);
@@ -229,7 +250,11 @@ export default defineSuites({
         await h.clock.advance(999, ctx);
         await expectStillPending(ctx, waiting, 'the waiting acquire() at 999 ms');
         await h.clock.advance(1, ctx);
-        await expectRejects(settlesWithin(ctx, waiting, 'the waiting acquire() at 1000 ms'), 'PoolTimeoutError', 'the waiting acquire() at 1000 ms');
+        await expectRejects(
+          settlesWithin(ctx, waiting, 'the waiting acquire() at 1000 ms'),
+          'PoolTimeoutError',
+          'the waiting acquire() at 1000 ms',
+        );
         await expectStats(h, { size: 1, idle: 0, pending: 0 }, 'after the timeout');
         await release(h, a);
         await expectStats(h, { size: 1, idle: 1, pending: 0 }, 'after releasing the connection');
@@ -286,7 +311,10 @@ export default defineSuites({
         let current = [a, b];
         for (let round = 0; round < 5; round++) {
           for (const c of current) await release(h, c);
-          current = [await settlesWithin(ctx, waiters[2 * round]!, `waiter ${2 * round}`), await settlesWithin(ctx, waiters[2 * round + 1]!, `waiter ${2 * round + 1}`)];
+          current = [
+            await settlesWithin(ctx, waiters[2 * round]!, `waiter ${2 * round}`),
+            await settlesWithin(ctx, waiters[2 * round + 1]!, `waiter ${2 * round + 1}`),
+          ];
         }
         expect(order, 'order in which waiters got a connection').toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       });
@@ -320,21 +348,32 @@ export default defineSuites({
         const slow = acquire(h, 'acquire() with a slow create()');
         await until(ctx, () => h.factory.createCalls === 1 && h.clock.calls >= 1, 'create() to be called and a timer started');
         await h.clock.advance(300, ctx);
-        await expectRejects(settlesWithin(ctx, slow, 'acquire() with a slow create()'), 'PoolTimeoutError', 'acquire() while create() is still running');
+        await expectRejects(
+          settlesWithin(ctx, slow, 'acquire() with a slow create()'),
+          'PoolTimeoutError',
+          'acquire() while create() is still running',
+        );
         h.factory.gate = null;
         gate.open();
         await until(ctx, () => h.factory.creating === 0, 'create() to finish');
         await until(ctx, async () => (await h.pool.prop('idle')) === 1, 'the late connection to become idle');
         await expectStats(h, { size: 1, idle: 1, pending: 0 }, 'after the late connection arrived');
         const c = await acquire(h, 'the next acquire()');
-        expect(h.factory.live.has(c.id) && h.factory.createCalls === 1, 'the next acquire() gets the late connection without creating another').toBe(true);
+        expect(
+          h.factory.live.has(c.id) && h.factory.createCalls === 1,
+          'the next acquire() gets the late connection without creating another',
+        ).toBe(true);
       });
     }),
     test('a failed create() rejects that acquire() and frees its place', async (ctx) => {
       await withPool(ctx, { max: 1, acquireTimeoutMs: 1000 }, async (h) => {
         h.factory.failNext = 3;
         for (let i = 0; i < 3; i++) {
-          await expectRejects(settlesWithin(ctx, acquire(h), `acquire() #${i + 1}`), 'ConnectError', `acquire() #${i + 1} while the database refuses connections`);
+          await expectRejects(
+            settlesWithin(ctx, acquire(h), `acquire() #${i + 1}`),
+            'ConnectError',
+            `acquire() #${i + 1} while the database refuses connections`,
+          );
           await expectStats(h, { size: 0, idle: 0, pending: 0 }, `after failed create() #${i + 1}`);
         }
         const c = await settlesWithin(ctx, acquire(h, 'acquire() once the database is back'), 'acquire() once the database is back');
@@ -400,9 +439,20 @@ export default defineSuites({
     test('invalid options throw a RangeError', async (ctx) => {
       const factory = new Factory(ctx.rng, ctx.sleep, 0);
       const clock = new FakeClock();
-      for (const options of [{ max: 0, acquireTimeoutMs: 100 }, { max: 2.5, acquireTimeoutMs: 100 }, { max: 3, acquireTimeoutMs: 0 }, { max: 3, acquireTimeoutMs: -5 }, { acquireTimeoutMs: 100 }]) {
+      for (const options of [
+        { max: 0, acquireTimeoutMs: 100 },
+        { max: 2.5, acquireTimeoutMs: 100 },
+        { max: 3, acquireTimeoutMs: 0 },
+        { max: 3, acquireTimeoutMs: -5 },
+        { acquireTimeoutMs: 100 },
+      ]) {
         await expectRejects(
-          ctx.subject.construct('ConnectionPool', ctx.expose({ create: () => factory.create(), destroy: (c: Conn) => factory.destroy(c) }), ctx.expose({ sleep: (ms: number) => clock.sleep(ms) }), options),
+          ctx.subject.construct(
+            'ConnectionPool',
+            ctx.expose({ create: () => factory.create(), destroy: (c: Conn) => factory.destroy(c) }),
+            ctx.expose({ sleep: (ms: number) => clock.sleep(ms) }),
+            options,
+          ),
           'RangeError',
           `new ConnectionPool(factory, clock, ${JSON.stringify(options)})`,
         );
@@ -410,103 +460,170 @@ export default defineSuites({
     }),
   ],
   stress: [
-    test('300 concurrent borrowers never push the pool past max (10)', async (ctx) => {
-      await withPool(ctx, { max: 10, acquireTimeoutMs: 1_000_000 }, async (h) => {
-        // Hold every create() until all 300 calls are in (each waiting or having started a create),
-        // so no connection comes back before the pool has decided about every caller.
-        const gate = latch();
-        h.factory.gate = gate;
-        let served = 0;
-        const borrowers = Array.from({ length: 300 }, (_, i) =>
-          acquire(h, `borrower ${i}`).then(async (c) => {
-            served++;
-            await ctx.sleep(ctx.rng.int(0, 3));
-            await release(h, c);
-          }),
+    test(
+      '300 concurrent borrowers never push the pool past max (10)',
+      async (ctx) => {
+        await withPool(
+          ctx,
+          { max: 10, acquireTimeoutMs: 1_000_000 },
+          async (h) => {
+            // Hold every create() until all 300 calls are in (each waiting or having started a create),
+            // so no connection comes back before the pool has decided about every caller.
+            const gate = latch();
+            h.factory.gate = gate;
+            let served = 0;
+            const borrowers = Array.from({ length: 300 }, (_, i) =>
+              acquire(h, `borrower ${i}`).then(async (c) => {
+                served++;
+                await ctx.sleep(ctx.rng.int(0, 3));
+                await release(h, c);
+              }),
+            );
+            await until(
+              ctx,
+              async () => h.factory.creating > 10 || (await h.pool.prop('pending')) === 300,
+              'all 300 acquire() calls to be registered',
+            );
+            expect(h.factory.creating <= 10, `connections being created at once (${h.factory.creating})`).toBe(true);
+            h.factory.gate = null;
+            gate.open();
+            await settlesWithin(ctx, Promise.all(borrowers), 'the 300 borrowers', 8000);
+            expect(served, 'borrowers served').toBe(300);
+            expect(h.factory.maxAlive <= 10, `most connections alive at once (${h.factory.maxAlive}, max 10)`).toBe(true);
+            expectNoLeak(h, await stats(h), 'after every borrower is done');
+          },
+          3,
         );
-        await until(ctx, async () => h.factory.creating > 10 || (await h.pool.prop('pending')) === 300, 'all 300 acquire() calls to be registered');
-        expect(h.factory.creating <= 10, `connections being created at once (${h.factory.creating})`).toBe(true);
-        h.factory.gate = null;
-        gate.open();
-        await settlesWithin(ctx, Promise.all(borrowers), 'the 300 borrowers', 8000);
-        expect(served, 'borrowers served').toBe(300);
-        expect(h.factory.maxAlive <= 10, `most connections alive at once (${h.factory.maxAlive}, max 10)`).toBe(true);
-        expectNoLeak(h, await stats(h), 'after every borrower is done');
-      }, 3);
-    }, { timeoutMs: 15_000 }),
-    test('borrowers that break connections under load: destroyed ones are replaced, never lent again', async (ctx) => {
-      await withPool(ctx, { max: 5, acquireTimeoutMs: 1_000_000 }, async (h) => {
-        const borrowers = Array.from({ length: 200 }, (_, i) =>
-          acquire(h, `borrower ${i}`).then(async (c) => {
-            await ctx.sleep(ctx.rng.int(0, 3));
-            await release(h, c, ctx.rng.next() < 0.3);
-          }),
+      },
+      { timeoutMs: 15_000 },
+    ),
+    test(
+      'borrowers that break connections under load: destroyed ones are replaced, never lent again',
+      async (ctx) => {
+        await withPool(
+          ctx,
+          { max: 5, acquireTimeoutMs: 1_000_000 },
+          async (h) => {
+            const borrowers = Array.from({ length: 200 }, (_, i) =>
+              acquire(h, `borrower ${i}`).then(async (c) => {
+                await ctx.sleep(ctx.rng.int(0, 3));
+                await release(h, c, ctx.rng.next() < 0.3);
+              }),
+            );
+            await settlesWithin(ctx, Promise.all(borrowers), 'the 200 borrowers', 8000);
+            expect(h.factory.maxAlive <= 5, `most connections alive at once (${h.factory.maxAlive}, max 5)`).toBe(true);
+            expect(h.factory.destroyed.size > 20, 'connections destroyed').toBe(true);
+            expectNoLeak(h, await stats(h), 'after every borrower is done');
+          },
+          3,
         );
-        await settlesWithin(ctx, Promise.all(borrowers), 'the 200 borrowers', 8000);
-        expect(h.factory.maxAlive <= 5, `most connections alive at once (${h.factory.maxAlive}, max 5)`).toBe(true);
-        expect(h.factory.destroyed.size > 20, 'connections destroyed').toBe(true);
-        expectNoLeak(h, await stats(h), 'after every borrower is done');
-      }, 3);
-    }, { timeoutMs: 15_000 }),
+      },
+      { timeoutMs: 15_000 },
+    ),
     test('fifty callers time out together, and nothing leaks', async (ctx) => {
-      await withPool(ctx, { max: 3, acquireTimeoutMs: 250 }, async (h) => {
-        const held: Conn[] = [];
-        for (let i = 0; i < 3; i++) held.push(await acquire(h));
-        const timers = h.clock.calls;
-        const waiters = Array.from({ length: 50 }, (_, i) => acquire(h, `waiter ${i}`));
-        await until(ctx, () => h.clock.calls >= timers + 50, 'fifty timers');
-        await h.clock.advance(249, ctx);
-        expect(await h.pool.prop('pending'), 'pending at 249 ms').toBe(50);
-        await h.clock.advance(1, ctx);
-        const outcomes = await settlesWithin(ctx, Promise.all(waiters.map((w) => w.then(() => 'served', (e: unknown) => (isRemoteError(e) ? e.remoteName : 'driver error')))), 'the fifty waiters', 3000);
-        expect(outcomes.filter((o) => o === 'PoolTimeoutError').length, 'waiters rejected with PoolTimeoutError').toBe(50);
-        for (const c of held) await release(h, c);
-        expectNoLeak(h, await stats(h), 'after the timeouts and releases');
-        const again = await Promise.all(Array.from({ length: 3 }, () => acquire(h)));
-        expect(h.factory.createCalls, 'factory.create() calls (the idle connections are reused)').toBe(3);
-        for (const c of again) await release(h, c);
-      }, 3);
+      await withPool(
+        ctx,
+        { max: 3, acquireTimeoutMs: 250 },
+        async (h) => {
+          const held: Conn[] = [];
+          for (let i = 0; i < 3; i++) held.push(await acquire(h));
+          const timers = h.clock.calls;
+          const waiters = Array.from({ length: 50 }, (_, i) => acquire(h, `waiter ${i}`));
+          await until(ctx, () => h.clock.calls >= timers + 50, 'fifty timers');
+          await h.clock.advance(249, ctx);
+          expect(await h.pool.prop('pending'), 'pending at 249 ms').toBe(50);
+          await h.clock.advance(1, ctx);
+          const outcomes = await settlesWithin(
+            ctx,
+            Promise.all(
+              waiters.map((w) =>
+                w.then(
+                  () => 'served',
+                  (e: unknown) => (isRemoteError(e) ? e.remoteName : 'driver error'),
+                ),
+              ),
+            ),
+            'the fifty waiters',
+            3000,
+          );
+          expect(outcomes.filter((o) => o === 'PoolTimeoutError').length, 'waiters rejected with PoolTimeoutError').toBe(50);
+          for (const c of held) await release(h, c);
+          expectNoLeak(h, await stats(h), 'after the timeouts and releases');
+          const again = await Promise.all(Array.from({ length: 3 }, () => acquire(h)));
+          expect(h.factory.createCalls, 'factory.create() calls (the idle connections are reused)').toBe(3);
+          for (const c of again) await release(h, c);
+        },
+        3,
+      );
     }),
-    test('a hundred queued callers are served in the order they called acquire()', async (ctx) => {
-      await withPool(ctx, { max: 2, acquireTimeoutMs: 1_000_000 }, async (h) => {
-        const a = await acquire(h);
-        const b = await acquire(h);
-        const order: number[] = [];
-        const waiters = Array.from({ length: 100 }, (_, i) => acquire(h, `waiter ${i}`).then((c) => (order.push(i), c)));
-        waiters.forEach((w) => w.catch(() => undefined));
-        await untilPending(ctx, h, 100);
-        let current = [a, b];
-        for (let round = 0; round < 50; round++) {
-          await Promise.all(current.map((c) => release(h, c)));
-          current = await Promise.all([settlesWithin(ctx, waiters[2 * round]!, `waiter ${2 * round}`), settlesWithin(ctx, waiters[2 * round + 1]!, `waiter ${2 * round + 1}`)]);
-        }
-        expect([...order].sort((x, y) => x - y), 'every waiter served').toEqual(Array.from({ length: 100 }, (_, i) => i));
-        for (let i = 0; i < 100; i += 2) expect([order[i], order[i + 1]].sort((x, y) => x! - y!), `waiters served in round ${i / 2}`).toEqual([i, i + 1]);
-      }, 3);
-    }, { timeoutMs: 15_000 }),
-    test('400 borrowers with failing connects and broken connections: limits hold, nothing leaks', async (ctx) => {
-      await withPool(ctx, { max: 8, acquireTimeoutMs: 1_000_000 }, async (h) => {
-        h.factory.failRate = 0.1;
-        let served = 0;
-        let refused = 0;
-        const borrowers = Array.from({ length: 400 }, (_, i) =>
-          acquire(h, `borrower ${i}`).then(
-            async (c) => {
-              served++;
-              await ctx.sleep(ctx.rng.int(0, 3));
-              await release(h, c, ctx.rng.next() < 0.15);
-            },
-            (e: unknown) => {
-              if (isRemoteError(e) && e.remoteName === 'ConnectError') refused++;
-              else throw e;
-            },
-          ),
+    test(
+      'a hundred queued callers are served in the order they called acquire()',
+      async (ctx) => {
+        await withPool(
+          ctx,
+          { max: 2, acquireTimeoutMs: 1_000_000 },
+          async (h) => {
+            const a = await acquire(h);
+            const b = await acquire(h);
+            const order: number[] = [];
+            const waiters = Array.from({ length: 100 }, (_, i) => acquire(h, `waiter ${i}`).then((c) => (order.push(i), c)));
+            waiters.forEach((w) => w.catch(() => undefined));
+            await untilPending(ctx, h, 100);
+            let current = [a, b];
+            for (let round = 0; round < 50; round++) {
+              await Promise.all(current.map((c) => release(h, c)));
+              current = await Promise.all([
+                settlesWithin(ctx, waiters[2 * round]!, `waiter ${2 * round}`),
+                settlesWithin(ctx, waiters[2 * round + 1]!, `waiter ${2 * round + 1}`),
+              ]);
+            }
+            expect(
+              [...order].sort((x, y) => x - y),
+              'every waiter served',
+            ).toEqual(Array.from({ length: 100 }, (_, i) => i));
+            for (let i = 0; i < 100; i += 2)
+              expect(
+                [order[i], order[i + 1]].sort((x, y) => x! - y!),
+                `waiters served in round ${i / 2}`,
+              ).toEqual([i, i + 1]);
+          },
+          3,
         );
-        await settlesWithin(ctx, Promise.all(borrowers), 'the 400 borrowers', 10_000);
-        expect(served + refused, 'borrowers that got a connection or the factory’s error').toBe(400);
-        expect(h.factory.maxAlive <= 8, `most connections alive at once (${h.factory.maxAlive}, max 8)`).toBe(true);
-        expectNoLeak(h, await stats(h), 'after every borrower is done');
-      }, 3);
-    }, { timeoutMs: 20_000 }),
+      },
+      { timeoutMs: 15_000 },
+    ),
+    test(
+      '400 borrowers with failing connects and broken connections: limits hold, nothing leaks',
+      async (ctx) => {
+        await withPool(
+          ctx,
+          { max: 8, acquireTimeoutMs: 1_000_000 },
+          async (h) => {
+            h.factory.failRate = 0.1;
+            let served = 0;
+            let refused = 0;
+            const borrowers = Array.from({ length: 400 }, (_, i) =>
+              acquire(h, `borrower ${i}`).then(
+                async (c) => {
+                  served++;
+                  await ctx.sleep(ctx.rng.int(0, 3));
+                  await release(h, c, ctx.rng.next() < 0.15);
+                },
+                (e: unknown) => {
+                  if (isRemoteError(e) && e.remoteName === 'ConnectError') refused++;
+                  else throw e;
+                },
+              ),
+            );
+            await settlesWithin(ctx, Promise.all(borrowers), 'the 400 borrowers', 10_000);
+            expect(served + refused, 'borrowers that got a connection or the factory’s error').toBe(400);
+            expect(h.factory.maxAlive <= 8, `most connections alive at once (${h.factory.maxAlive}, max 8)`).toBe(true);
+            expectNoLeak(h, await stats(h), 'after every borrower is done');
+          },
+          3,
+        );
+      },
+      { timeoutMs: 20_000 },
+    ),
   ],
 });

@@ -82,14 +82,20 @@ export default defineSuites({
       expect(await r.prop('size'), 'size').toBe(0);
       expect(await r.call('addNode', 'cache-a'), 'addNode("cache-a")').toBe(true);
       expect(await r.prop('size'), 'size').toBe(1);
-      for (const k of ['user:42', 'order:7', '', 'ünïcödé']) expect(await r.call('nodeFor', k), `nodeFor(${JSON.stringify(k)})`).toBe('cache-a');
+      for (const k of ['user:42', 'order:7', '', 'ünïcödé'])
+        expect(await r.call('nodeFor', k), `nodeFor(${JSON.stringify(k)})`).toBe('cache-a');
     }),
     sample('keys go to the first virtual node clockwise (3 nodes, 4 virtual nodes each)', async (ctx) => {
       const nodes = ['cache-a', 'cache-b', 'cache-c'];
       const r = await ring(ctx, 4, nodes);
       const model = new Model(4);
       nodes.forEach((n) => model.add(n));
-      await expectOwners(r, model, ['user:1', 'user:2', 'user:3', 'user:4', 'user:5', 'user:6', 'user:7', 'user:8', 'session:x', 'session:y'], 'ring');
+      await expectOwners(
+        r,
+        model,
+        ['user:1', 'user:2', 'user:3', 'user:4', 'user:5', 'user:6', 'user:7', 'user:8', 'session:x', 'session:y'],
+        'ring',
+      );
     }),
     sample('adding a node moves keys only onto the new node', async (ctx) => {
       const r = await ring(ctx, 50, ['cache-a', 'cache-b', 'cache-c', 'cache-d']);
@@ -101,7 +107,8 @@ export default defineSuites({
       expect(await r.call('addNode', 'cache-e'), 'addNode("cache-e")').toBe(true);
       const after = await owners(r, keys);
       keys.forEach((k, i) => {
-        if (after[i] !== before[i]) expect(after[i], `owner of ${k} after adding cache-e (it moved from ${String(before[i])})`).toBe('cache-e');
+        if (after[i] !== before[i])
+          expect(after[i], `owner of ${k} after adding cache-e (it moved from ${String(before[i])})`).toBe('cache-e');
       });
       model.add('cache-e');
       keys.forEach((k, i) => expect(after[i], `after adding cache-e: nodeFor(${JSON.stringify(k)})`).toBe(model.ownerOf(k)));
@@ -120,31 +127,40 @@ export default defineSuites({
       });
     }),
 
-    test('exact owners after a random series of adds and removes (160 virtual nodes)', async (ctx) => {
-      const r = await ring(ctx, 160);
-      const model = new Model(160);
-      const pool = names(12, 'shard');
-      for (let step = 0; step < 14; step++) {
-        const node = ctx.rng.pick(pool);
-        const add = model.size < 2 || ctx.rng.next() < 0.65;
-        if (add) expect(await r.call('addNode', node), `step ${step}: addNode(${node})`).toBe(model.add(node));
-        else expect(await r.call('removeNode', node), `step ${step}: removeNode(${node})`).toBe(model.remove(node));
-        expect(await r.prop('size'), `step ${step}: size`).toBe(model.size);
-        await expectOwners(r, model, randomKeys(ctx.rng, 150), `step ${step}`);
-      }
-    }, { timeoutMs: 10_000 }),
-    test('exact owners with one virtual node per node', async (ctx) => {
-      const nodes = names(7, 'db');
-      const r = await ring(ctx, 1, nodes);
-      const model = new Model(1);
-      nodes.forEach((n) => model.add(n));
-      await expectOwners(r, model, randomKeys(ctx.rng, 1000), 'v=1');
-    }, { timeoutMs: 5000 }),
+    test(
+      'exact owners after a random series of adds and removes (160 virtual nodes)',
+      async (ctx) => {
+        const r = await ring(ctx, 160);
+        const model = new Model(160);
+        const pool = names(12, 'shard');
+        for (let step = 0; step < 14; step++) {
+          const node = ctx.rng.pick(pool);
+          const add = model.size < 2 || ctx.rng.next() < 0.65;
+          if (add) expect(await r.call('addNode', node), `step ${step}: addNode(${node})`).toBe(model.add(node));
+          else expect(await r.call('removeNode', node), `step ${step}: removeNode(${node})`).toBe(model.remove(node));
+          expect(await r.prop('size'), `step ${step}: size`).toBe(model.size);
+          await expectOwners(r, model, randomKeys(ctx.rng, 150), `step ${step}`);
+        }
+      },
+      { timeoutMs: 10_000 },
+    ),
+    test(
+      'exact owners with one virtual node per node',
+      async (ctx) => {
+        const nodes = names(7, 'db');
+        const r = await ring(ctx, 1, nodes);
+        const model = new Model(1);
+        nodes.forEach((n) => model.add(n));
+        await expectOwners(r, model, randomKeys(ctx.rng, 1000), 'v=1');
+      },
+      { timeoutMs: 5000 },
+    ),
     test('a key that lands exactly on a virtual node belongs to that node', async (ctx) => {
       const nodes = ['alpha', 'beta', 'gamma', 'delta'];
       const r = await ring(ctx, 20, nodes);
       for (const n of nodes)
-        for (const i of [0, 1, 7, 19]) expect(await r.call('nodeFor', `${n}#${i}`), `nodeFor("${n}#${i}") (the position of ${n}'s virtual node ${i})`).toBe(n);
+        for (const i of [0, 1, 7, 19])
+          expect(await r.call('nodeFor', `${n}#${i}`), `nodeFor("${n}#${i}") (the position of ${n}'s virtual node ${i})`).toBe(n);
     }),
     test('keys past the last virtual node wrap around to the first', async (ctx) => {
       const nodes = ['east', 'west', 'north'];
@@ -181,38 +197,46 @@ export default defineSuites({
       await r.call('addNode', 'z');
       expect(await r.call('nodeFor', 'k1'), 'nodeFor("k1") after adding z').toBe('z');
     }),
-    test('keys spread evenly: with 200 virtual nodes each of 10 nodes owns 75%–135% of its fair share', async (ctx) => {
-      const nodes = names(10);
-      const r = await ring(ctx, 200, nodes);
-      const model = new Model(200);
-      nodes.forEach((n) => model.add(n));
-      const keys = randomKeys(ctx.rng, 20_000, 'user');
-      const got = await owners(r, keys);
-      const counts = new Map<unknown, number>();
-      got.forEach((o) => counts.set(o, (counts.get(o) ?? 0) + 1));
-      for (const n of nodes) {
-        const share = (counts.get(n) ?? 0) / (keys.length / nodes.length);
-        expect(share >= 0.75 && share <= 1.35, `share of keys on ${n} relative to a fair share (${share.toFixed(2)})`).toBe(true);
-      }
-      keys.forEach((k, i) => expect(got[i], `nodeFor(${JSON.stringify(k)})`).toBe(model.ownerOf(k)));
-    }, { timeoutMs: 15_000 }),
-    test('a node joining takes about 1/N of the keys and nothing else moves', async (ctx) => {
-      const nodes = names(10);
-      const r = await ring(ctx, 100, nodes);
-      const keys = randomKeys(ctx.rng, 5000);
-      const before = await owners(r, keys);
-      await r.call('addNode', 'node-10');
-      const after = await owners(r, keys);
-      let moved = 0;
-      keys.forEach((k, i) => {
-        if (before[i] === after[i]) return;
-        moved++;
-        expect(after[i], `new owner of ${k}`).toBe('node-10');
-      });
-      expect(moved > 0 && moved <= (2 * keys.length) / 11, `keys moved when an 11th node joined (${moved} of ${keys.length})`).toBe(true);
-      await r.call('removeNode', 'node-10');
-      expect(await owners(r, keys), 'owners after node-10 left again').toEqual(before);
-    }, { timeoutMs: 10_000 }),
+    test(
+      'keys spread evenly: with 200 virtual nodes each of 10 nodes owns 75%–135% of its fair share',
+      async (ctx) => {
+        const nodes = names(10);
+        const r = await ring(ctx, 200, nodes);
+        const model = new Model(200);
+        nodes.forEach((n) => model.add(n));
+        const keys = randomKeys(ctx.rng, 20_000, 'user');
+        const got = await owners(r, keys);
+        const counts = new Map<unknown, number>();
+        got.forEach((o) => counts.set(o, (counts.get(o) ?? 0) + 1));
+        for (const n of nodes) {
+          const share = (counts.get(n) ?? 0) / (keys.length / nodes.length);
+          expect(share >= 0.75 && share <= 1.35, `share of keys on ${n} relative to a fair share (${share.toFixed(2)})`).toBe(true);
+        }
+        keys.forEach((k, i) => expect(got[i], `nodeFor(${JSON.stringify(k)})`).toBe(model.ownerOf(k)));
+      },
+      { timeoutMs: 15_000 },
+    ),
+    test(
+      'a node joining takes about 1/N of the keys and nothing else moves',
+      async (ctx) => {
+        const nodes = names(10);
+        const r = await ring(ctx, 100, nodes);
+        const keys = randomKeys(ctx.rng, 5000);
+        const before = await owners(r, keys);
+        await r.call('addNode', 'node-10');
+        const after = await owners(r, keys);
+        let moved = 0;
+        keys.forEach((k, i) => {
+          if (before[i] === after[i]) return;
+          moved++;
+          expect(after[i], `new owner of ${k}`).toBe('node-10');
+        });
+        expect(moved > 0 && moved <= (2 * keys.length) / 11, `keys moved when an 11th node joined (${moved} of ${keys.length})`).toBe(true);
+        await r.call('removeNode', 'node-10');
+        expect(await owners(r, keys), 'owners after node-10 left again').toEqual(before);
+      },
+      { timeoutMs: 10_000 },
+    ),
     test('positions hash UTF-16 code units of node ids and keys', async (ctx) => {
       const nodes = ['nœud-é', 'ノード', 'node-🚀', 'plain'];
       const r = await ring(ctx, 16, nodes);
@@ -221,13 +245,17 @@ export default defineSuites({
       const keys = ['🔑', 'ключ-1', 'clé:ç', 'キー', 'a\u0000b', ...randomKeys(ctx.rng, 200, '🍕')];
       await expectOwners(r, model, keys, 'unicode');
     }),
-    test('many nodes with few virtual nodes', async (ctx) => {
-      const nodes = names(300, 'host');
-      const r = await ring(ctx, 5, nodes);
-      const model = new Model(5);
-      nodes.forEach((n) => model.add(n));
-      await expectOwners(r, model, randomKeys(ctx.rng, 2000), '300 nodes');
-    }, { timeoutMs: 10_000 }),
+    test(
+      'many nodes with few virtual nodes',
+      async (ctx) => {
+        const nodes = names(300, 'host');
+        const r = await ring(ctx, 5, nodes);
+        const model = new Model(5);
+        nodes.forEach((n) => model.add(n));
+        await expectOwners(r, model, randomKeys(ctx.rng, 2000), '300 nodes');
+      },
+      { timeoutMs: 10_000 },
+    ),
     test('invalid virtualNodes throws a RangeError', async (ctx) => {
       for (const opts of [{ virtualNodes: 0 }, { virtualNodes: -4 }, { virtualNodes: 2.5 }, { virtualNodes: 100_001 }, {}]) {
         await expectRejects(ctx.subject.construct('HashRing', opts), 'RangeError', `new HashRing(${JSON.stringify(opts)})`);

@@ -79,7 +79,12 @@ async function setupFeed(ctx: TestContext, rows: Row[]): Promise<{ feed: RemoteO
  * Walks the whole feed page by page, comparing each page with the model. `between` may change
  * the feed (and the model) before each following page.
  */
-async function walk(feed: RemoteObject, model: Model, limit: number, between?: (pageNo: number, lastKey: Key) => Promise<void>): Promise<Row[]> {
+async function walk(
+  feed: RemoteObject,
+  model: Model,
+  limit: number,
+  between?: (pageNo: number, lastKey: Key) => Promise<void>,
+): Promise<Row[]> {
   const seen: Row[] = [];
   let cursor: string | null = null;
   let after: Key | null = null;
@@ -179,7 +184,10 @@ export default defineSuites({
     }),
     test('many rows sharing one createdAt, pages of every size', async (ctx) => {
       const used = new Set<string>();
-      const rows = Array.from({ length: 40 }, (_, i) => ({ id: randomId(ctx.rng, used), createdAt: T0 + (i < 30 ? 0 : 60_000 * ctx.rng.int(-2, 2)) }));
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        id: randomId(ctx.rng, used),
+        createdAt: T0 + (i < 30 ? 0 : 60_000 * ctx.rng.int(-2, 2)),
+      }));
       const { feed, model } = await setupFeed(ctx, ctx.rng.shuffle(rows));
       for (const limit of [1, 2, 3, 7, 10, 29, 30, 31, 40, 41]) {
         const all = await walk(feed, model, limit);
@@ -193,7 +201,10 @@ export default defineSuites({
       expect(ids(all), 'ids in order').toEqual(['z', 'b', 'a9', 'a10', 'a', '_', 'Z', 'B', 'A', '0']);
     }),
     test('a cursor whose row was deleted still continues from the same place', async (ctx) => {
-      const { feed, model } = await setupFeed(ctx, Array.from({ length: 9 }, (_, i) => row(`r${i}`, i)));
+      const { feed, model } = await setupFeed(
+        ctx,
+        Array.from({ length: 9 }, (_, i) => row(`r${i}`, i)),
+      );
       const p1 = await getPage(feed, { limit: 3 }, 'page 1'); // r8 r7 r6
       await feed.call('delete', 'r6');
       await feed.call('delete', 'r7');
@@ -203,9 +214,16 @@ export default defineSuites({
       checkPage(p2, model.page(keyOf(p1.items[2]!), 3), 'page 2 after deleting the cursor row');
     }),
     test('rows inserted behind the cursor show up, rows inserted ahead of it do not', async (ctx) => {
-      const { feed, model } = await setupFeed(ctx, Array.from({ length: 10 }, (_, i) => row(`r${i}`, i * 10)));
+      const { feed, model } = await setupFeed(
+        ctx,
+        Array.from({ length: 10 }, (_, i) => row(`r${i}`, i * 10)),
+      );
       await walk(feed, model, 3, async (pageNo, last) => {
-        const extra = [row(`ahead${pageNo}`, 200 + pageNo), row(`behind${pageNo}`, (last[0] - T0) / 60_000 - 1), row(`tie${pageNo}`, (last[0] - T0) / 60_000)];
+        const extra = [
+          row(`ahead${pageNo}`, 200 + pageNo),
+          row(`behind${pageNo}`, (last[0] - T0) / 60_000 - 1),
+          row(`tie${pageNo}`, (last[0] - T0) / 60_000),
+        ];
         for (const r of extra) {
           await feed.call('insert', r);
           model.insert(r);
@@ -213,7 +231,10 @@ export default defineSuites({
       });
     }),
     test('deleting rows not yet read shifts nothing: no row is skipped', async (ctx) => {
-      const { feed, model } = await setupFeed(ctx, Array.from({ length: 30 }, (_, i) => row(`r${String(i).padStart(2, '0')}`, i)));
+      const { feed, model } = await setupFeed(
+        ctx,
+        Array.from({ length: 30 }, (_, i) => row(`r${String(i).padStart(2, '0')}`, i)),
+      );
       await walk(feed, model, 4, async () => {
         // the three oldest rows have not been read yet; the newest one has
         const unread = model.rows.slice(-3);
@@ -233,7 +254,10 @@ export default defineSuites({
       for (let round = 0; round < 12; round++) {
         const used = new Set<string>();
         const span = ctx.rng.pick([3, 20, 500]);
-        const { feed, model } = await setupFeed(ctx, Array.from({ length: ctx.rng.int(0, 60) }, () => randomRow(ctx.rng, used, span)));
+        const { feed, model } = await setupFeed(
+          ctx,
+          Array.from({ length: ctx.rng.int(0, 60) }, () => randomRow(ctx.rng, used, span)),
+        );
         const limit = ctx.rng.int(1, 12);
         await walk(feed, model, limit, async () => {
           for (let k = ctx.rng.int(0, 4); k > 0; k--) {
@@ -298,7 +322,11 @@ export default defineSuites({
       await getPage(feed, { limit: 1000 }, 'limit 1000');
       await expectRejects(feed.call('page', { limit: 2, afterId: 'nope' }), 'RangeError', 'page() with an unknown afterId');
       const p = await getPage(feed, { limit: 1 }, 'page 1');
-      await expectRejects(feed.call('page', { limit: 2, cursor: p.nextCursor, afterId: 'a' }), 'RangeError', 'page() with both cursor and afterId');
+      await expectRejects(
+        feed.call('page', { limit: 2, cursor: p.nextCursor, afterId: 'a' }),
+        'RangeError',
+        'page() with both cursor and afterId',
+      );
       for (const cursor of ['not-a-cursor', '%%%', 'eyJ4IjoxfQ', '{"createdAt":1}'])
         await expectRejects(feed.call('page', { limit: 2, cursor }), 'InvalidCursorError', `page({ cursor: ${JSON.stringify(cursor)} })`);
       const again = await getPage(feed, { limit: 1, cursor: null }, 'cursor: null means the first page');
@@ -306,7 +334,10 @@ export default defineSuites({
     }),
     test('a cursor stays valid after many changes', async (ctx) => {
       const used = new Set<string>();
-      const { feed, model } = await setupFeed(ctx, Array.from({ length: 30 }, () => randomRow(ctx.rng, used, 30)));
+      const { feed, model } = await setupFeed(
+        ctx,
+        Array.from({ length: 30 }, () => randomRow(ctx.rng, used, 30)),
+      );
       const p1 = await getPage(feed, { limit: 5 }, 'page 1');
       for (let i = 0; i < 40; i++) {
         if (i % 2 === 0) {
@@ -330,11 +361,17 @@ export default defineSuites({
       sizes: PROBE_SIZES,
       workload(n, rng) {
         // n rows given to the constructor (no per-row setup calls); two rows per createdAt.
-        const rows = Array.from({ length: n }, (_, i) => ({ id: `r${String(i).padStart(6, '0')}`, createdAt: T0 + Math.floor(i / 2) * 1000 }));
+        const rows = Array.from({ length: n }, (_, i) => ({
+          id: `r${String(i).padStart(6, '0')}`,
+          createdAt: T0 + Math.floor(i / 2) * 1000,
+        }));
         return {
           construct: { className: 'Feed', args: [rows] },
           setup: [],
-          measure: { method: 'page', argsList: Array.from({ length: 1000 }, () => [{ limit: 5, afterId: `r${String(rng.int(0, n - 1)).padStart(6, '0')}` }]) },
+          measure: {
+            method: 'page',
+            argsList: Array.from({ length: 1000 }, () => [{ limit: 5, afterId: `r${String(rng.int(0, n - 1)).padStart(6, '0')}` }]),
+          },
         };
       },
     },

@@ -24,7 +24,8 @@ function checkValue(value: unknown): string {
   return value;
 }
 function checkTtl(ttlMs: unknown): number {
-  if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < 1) throw new RangeError(`ttlMs must be an integer >= 1, got ${String(ttlMs)}`);
+  if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < 1)
+    throw new RangeError(`ttlMs must be an integer >= 1, got ${String(ttlMs)}`);
   return ttlMs;
 }
 
@@ -156,10 +157,16 @@ async function world(ctx: TestContext): Promise<World> {
 function asLease(v: unknown, resource: string, what: string): Lease {
   const l = v as Partial<Lease> | null;
   if (typeof l !== 'object' || l === null) fail(`${what}: expected a lease object, got ${JSON.stringify(v)}`, 'a lease', v);
-  if (l.resource !== resource) fail(`${what}: lease.resource should be ${JSON.stringify(resource)}, got ${JSON.stringify(l.resource)}`, resource, l.resource);
-  if (typeof l.token !== 'string' || l.token.length === 0) fail(`${what}: lease.token should be a non-empty string, got ${JSON.stringify(l.token)}`, 'a non-empty string', l.token);
+  if (l.resource !== resource)
+    fail(`${what}: lease.resource should be ${JSON.stringify(resource)}, got ${JSON.stringify(l.resource)}`, resource, l.resource);
+  if (typeof l.token !== 'string' || l.token.length === 0)
+    fail(`${what}: lease.token should be a non-empty string, got ${JSON.stringify(l.token)}`, 'a non-empty string', l.token);
   if (typeof l.fencingToken !== 'number' || !Number.isSafeInteger(l.fencingToken) || l.fencingToken < 1)
-    fail(`${what}: lease.fencingToken should be a positive integer, got ${JSON.stringify(l.fencingToken)}`, 'a positive integer', l.fencingToken);
+    fail(
+      `${what}: lease.fencingToken should be a positive integer, got ${JSON.stringify(l.fencingToken)}`,
+      'a positive integer',
+      l.fencingToken,
+    );
   return l as Lease;
 }
 
@@ -180,7 +187,11 @@ const correctness = [
     expect(await lock.call('release', first), 'release(first)').toBe(true);
     const second = await acquire(lock, 'orders', 10_000, "tryAcquire('orders', 10000) after release");
     if (second.fencingToken <= first.fencingToken)
-      fail(`fencing tokens must increase: first ${first.fencingToken}, then ${second.fencingToken}`, `> ${first.fencingToken}`, second.fencingToken);
+      fail(
+        `fencing tokens must increase: first ${first.fencingToken}, then ${second.fencingToken}`,
+        `> ${first.fencingToken}`,
+        second.fencingToken,
+      );
     if (second.token === first.token) fail('two acquisitions got the same owner token', 'different tokens', second.token);
   }),
   sample('a lock expires ttlMs after it was taken', async (ctx) => {
@@ -242,7 +253,8 @@ const correctness = [
     const a = await acquire(one, 'cart', 1_000, 'instance 1: tryAcquire');
     clock.now += 1_000;
     const b = await acquire(two, 'cart', 1_000, 'instance 2: tryAcquire after instance 1’s lease expired');
-    if (a.token === b.token) fail(`two acquisitions from different instances got the same owner token ${JSON.stringify(a.token)}`, 'different tokens', b.token);
+    if (a.token === b.token)
+      fail(`two acquisitions from different instances got the same owner token ${JSON.stringify(a.token)}`, 'different tokens', b.token);
     expect(await one.call('release', a), 'instance 1: release(its expired lease)').toBe(false);
     await refused(one, 'cart', 1_000, 'instance 1: tryAcquire while instance 2 holds');
     const tokens = new Set([a.token, b.token]);
@@ -263,7 +275,8 @@ const correctness = [
     for (let i = 0; i < 6; i++) {
       const inst = i % 3 === 1 ? two : one;
       const l = await acquire(inst, 'ledger', 10_000, `acquisition ${i + 1} (instance ${i % 3 === 1 ? 2 : 1})`);
-      if (l.fencingToken <= last) fail(`fencing token ${l.fencingToken} after ${last}: it must keep increasing`, `> ${last}`, l.fencingToken);
+      if (l.fencingToken <= last)
+        fail(`fencing token ${l.fencingToken} after ${last}: it must keep increasing`, `> ${last}`, l.fencingToken);
       last = l.fencingToken;
       expect(await inst.call('release', l), 'release').toBe(true);
     }
@@ -380,7 +393,8 @@ const stress = [
     if (overlaps > 0) fail(`${overlaps} leases were granted while another worker held the lock`, 0, overlaps);
     if (granted === 0) fail('no worker ever got the lock');
     for (let i = 1; i < fencing.length; i++)
-      if (fencing[i]! <= fencing[i - 1]!) fail(`fencing tokens went ${fencing[i - 1]} then ${fencing[i]}: they must increase`, `> ${fencing[i - 1]}`, fencing[i]);
+      if (fencing[i]! <= fencing[i - 1]!)
+        fail(`fencing tokens went ${fencing[i - 1]} then ${fencing[i]}: they must increase`, `> ${fencing[i - 1]}`, fencing[i]);
     if (problems.length) fail(problems[0]!);
   }),
   test('a release racing the lease’s expiry does not free the next holder', async (ctx) => {

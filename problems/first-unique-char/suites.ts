@@ -152,7 +152,12 @@ const correctness = [
 function runsThenUnique(rng: Rng, length: number): string {
   const letters = rng.shuffle([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ']);
   const run = Math.floor((length - 1) / 4);
-  return letters.slice(0, 4).map((c) => c.repeat(run)).join('') + letters[4]!;
+  return (
+    letters
+      .slice(0, 4)
+      .map((c) => c.repeat(run))
+      .join('') + letters[4]!
+  );
 }
 
 export default defineSuites({

@@ -98,7 +98,12 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 const charge = (customer: string, amountCents = 1999, currency = 'EUR'): Charge => ({ amountCents, currency, customer });
-const receipt = (n: number, c: Charge): Receipt => ({ chargeId: `ch_${n}`, amountCents: c.amountCents, currency: c.currency, customer: c.customer });
+const receipt = (n: number, c: Charge): Receipt => ({
+  chargeId: `ch_${n}`,
+  amountCents: c.amountCents,
+  currency: c.currency,
+  customer: c.customer,
+});
 
 const handle = (h: RemoteObject, key: string, req: unknown) => h.call('handle', key, req);
 
@@ -237,7 +242,12 @@ export default defineSuites({
         const got = await outcomeOf(handle(h, key, req));
         state.declineNext = false;
         const same = 'ok' in want ? 'ok' in got && sameJson(got.ok, want.ok) : 'error' in got && got.error === want.error;
-        if (!same) fail(`step ${i + 1}: handle("${key}", ${JSON.stringify(req)}) at t+${clock.t - 1_700_000_000_000} should have ${show(want)}, but it ${show(got)}`, want, got);
+        if (!same)
+          fail(
+            `step ${i + 1}: handle("${key}", ${JSON.stringify(req)}) at t+${clock.t - 1_700_000_000_000} should have ${show(want)}, but it ${show(got)}`,
+            want,
+            got,
+          );
       }
       expect(state.charges, 'successful charges').toBe(charges);
     }),
@@ -245,7 +255,11 @@ export default defineSuites({
       const { gateway } = makeGateway(ctx);
       const { exposed } = makeClock(ctx);
       for (const ttlMs of [0, -1, 1.5]) {
-        await expectRejects(ctx.subject.construct('IdempotentHandler', ctx.expose(gateway), ctx.expose(exposed), { ttlMs }), 'RangeError', `ttlMs: ${ttlMs}`);
+        await expectRejects(
+          ctx.subject.construct('IdempotentHandler', ctx.expose(gateway), ctx.expose(exposed), { ttlMs }),
+          'RangeError',
+          `ttlMs: ${ttlMs}`,
+        );
       }
       await ctx.subject.construct('IdempotentHandler', ctx.expose(gateway), ctx.expose(exposed), { ttlMs: 1 });
     }),
@@ -258,12 +272,15 @@ export default defineSuites({
       const outcomes = await Promise.all(Array.from({ length: 200 }, () => outcomeOf(handle(h, 'checkout-42', req))));
       expect(state.calls.length, 'gateway calls for 200 concurrent duplicates').toBe(1);
       outcomes.forEach((o, i) => {
-        if (!('ok' in o) || !sameJson(o.ok, receipt(1, req))) fail(`caller ${i} ${show(o)}, expected the single charge's receipt`, receipt(1, req), o);
+        if (!('ok' in o) || !sameJson(o.ok, receipt(1, req)))
+          fail(`caller ${i} ${show(o)}, expected the single charge's receipt`, receipt(1, req), o);
       });
     }),
     test('60 keys with 6 concurrent duplicates each, shuffled: one charge per key', async (ctx) => {
       const { h, state } = await setup(ctx, 60_000, { jitterClock: true });
-      const calls = ctx.rng.shuffle(Array.from({ length: 360 }, (_, i) => i % 60)).map((k) => ({ key: `k-${k}`, req: charge(`cus_${k}`, 100 + k) }));
+      const calls = ctx.rng
+        .shuffle(Array.from({ length: 360 }, (_, i) => i % 60))
+        .map((k) => ({ key: `k-${k}`, req: charge(`cus_${k}`, 100 + k) }));
       const outcomes = await Promise.all(calls.map((c) => outcomeOf(handle(h, c.key, c.req))));
       expect(state.calls.length, 'gateway calls').toBe(60);
       const byKey = new Map<string, unknown>();
@@ -271,10 +288,12 @@ export default defineSuites({
         const c = calls[i]!;
         if (!('ok' in o)) return fail(`handle("${c.key}") ${show(o)}`);
         const r = o.ok as Receipt;
-        if (r.customer !== c.req.customer || r.amountCents !== c.req.amountCents) fail(`handle("${c.key}") returned another key's receipt: ${JSON.stringify(r)}`);
+        if (r.customer !== c.req.customer || r.amountCents !== c.req.amountCents)
+          fail(`handle("${c.key}") returned another key's receipt: ${JSON.stringify(r)}`);
         const seen = byKey.get(c.key);
         if (seen === undefined) byKey.set(c.key, r);
-        else if (!sameJson(seen, r)) fail(`duplicates of "${c.key}" got different receipts: ${JSON.stringify(seen)} and ${JSON.stringify(r)}`);
+        else if (!sameJson(seen, r))
+          fail(`duplicates of "${c.key}" got different receipts: ${JSON.stringify(seen)} and ${JSON.stringify(r)}`);
       });
     }),
     test('100 concurrent duplicates of a declined charge: they share one gateway call at a time, all see the error, a retry charges once', async (ctx) => {
@@ -319,7 +338,10 @@ export default defineSuites({
       outcomes.forEach((o, i) => {
         const want: Outcome = others[i]!.conflict ? { error: 'IdempotencyConflictError' } : { ok: receipt(1, req) };
         const same = 'ok' in want ? 'ok' in o && sameJson(o.ok, want.ok) : 'error' in o && o.error === want.error;
-        if (!same) fail(`concurrent request ${i} (${others[i]!.conflict ? 'different amount' : 'duplicate'}) ${show(o)}, expected it to have ${show(want)}`);
+        if (!same)
+          fail(
+            `concurrent request ${i} (${others[i]!.conflict ? 'different amount' : 'duplicate'}) ${show(o)}, expected it to have ${show(want)}`,
+          );
       });
     }),
   ],

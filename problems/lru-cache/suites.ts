@@ -72,7 +72,11 @@ async function randomOps(ctx: TestContext, capacity: number, keyRange: number, o
       const want = model.get(key);
       const got = await cache.call('get', key);
       if (got !== want)
-        fail(`capacity ${capacity}, after ${log.length - 1} operations (last ones: ${log.slice(-6, -1).join(', ')}): get(${key}) returned ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`, want, got);
+        fail(
+          `capacity ${capacity}, after ${log.length - 1} operations (last ones: ${log.slice(-6, -1).join(', ')}): get(${key}) returned ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
+          want,
+          got,
+        );
     }
     if (i % 25 === 24) await expectSize(cache, model.size);
   }
@@ -196,7 +200,12 @@ const correctness = [
 
   test('falsy values are stored and returned as they are', async (ctx) => {
     const cache = await create(ctx, 5);
-    const values: Array<[string, unknown]> = [['zero', 0], ['empty', ''], ['no', false], ['nil', null]];
+    const values: Array<[string, unknown]> = [
+      ['zero', 0],
+      ['empty', ''],
+      ['no', false],
+      ['nil', null],
+    ];
     for (const [k, v] of values) await put(cache, k, v);
     for (const [k, v] of values) await expectGet(cache, k, v);
     await expectSize(cache, 4);
@@ -228,27 +237,31 @@ const correctness = [
     }
   }),
 
-  test('a larger cache evicts in recency order', async (ctx) => {
-    const capacity = 100;
-    const cache = await create(ctx, capacity);
-    const model = new ModelCache(capacity);
-    for (let k = 0; k < capacity; k++) {
-      await put(cache, k, k);
-      model.put(k, k);
-    }
-    // touch a random half, then insert 50 new keys: the untouched half goes first
-    for (const k of ctx.rng.shuffle([...Array(capacity).keys()]).slice(0, 50)) {
-      await expectGet(cache, k, k);
-      model.get(k);
-    }
-    for (let k = capacity; k < capacity + 50; k++) {
-      await put(cache, k, k);
-      model.put(k, k);
-    }
-    await expectSize(cache, capacity);
-    const kept = new Set(model.keys());
-    for (let k = 0; k < capacity + 50; k++) await expectGet(cache, k, kept.has(k) ? k : undefined);
-  }, { timeoutMs: 15_000 }),
+  test(
+    'a larger cache evicts in recency order',
+    async (ctx) => {
+      const capacity = 100;
+      const cache = await create(ctx, capacity);
+      const model = new ModelCache(capacity);
+      for (let k = 0; k < capacity; k++) {
+        await put(cache, k, k);
+        model.put(k, k);
+      }
+      // touch a random half, then insert 50 new keys: the untouched half goes first
+      for (const k of ctx.rng.shuffle([...Array(capacity).keys()]).slice(0, 50)) {
+        await expectGet(cache, k, k);
+        model.get(k);
+      }
+      for (let k = capacity; k < capacity + 50; k++) {
+        await put(cache, k, k);
+        model.put(k, k);
+      }
+      await expectSize(cache, capacity);
+      const kept = new Set(model.keys());
+      for (let k = 0; k < capacity + 50; k++) await expectGet(cache, k, kept.has(k) ? k : undefined);
+    },
+    { timeoutMs: 15_000 },
+  ),
 
   test('random operations, capacity 1', (ctx) => randomOps(ctx, 1, 3, 200), { timeoutMs: 15_000 }),
   test('random operations, capacity 3', (ctx) => randomOps(ctx, 3, 6, 300), { timeoutMs: 15_000 }),

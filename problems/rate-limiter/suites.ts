@@ -90,7 +90,12 @@ class Limiter {
   async acquire(clientId: string, nowMs: number): Promise<boolean> {
     this.st.advanceTo(nowMs);
     const allowed = await this.remote.call('tryAcquire', clientId, nowMs);
-    if (typeof allowed !== 'boolean') fail(`tryAcquire(${JSON.stringify(clientId)}, ${nowMs}) must resolve to a boolean, got ${JSON.stringify(allowed)}`, 'a boolean', allowed);
+    if (typeof allowed !== 'boolean')
+      fail(
+        `tryAcquire(${JSON.stringify(clientId)}, ${nowMs}) must resolve to a boolean, got ${JSON.stringify(allowed)}`,
+        'a boolean',
+        allowed,
+      );
     return allowed;
   }
 
@@ -115,11 +120,18 @@ function repeat<T>(n: number, item: T): T[] {
 
 async function expectInvalid(ctx: TestContext, options: Options): Promise<void> {
   const st = createStore(ctx, 0);
-  await expectRejects(ctx.subject.construct('RateLimiter', ctx.expose(st.store), options), 'RangeError', `new RateLimiter(store, ${JSON.stringify(options)})`);
+  await expectRejects(
+    ctx.subject.construct('RateLimiter', ctx.expose(st.store), options),
+    'RangeError',
+    `new RateLimiter(store, ${JSON.stringify(options)})`,
+  );
 }
 
 /** Fires every request at once; returns how many each client got allowed. */
-async function fireConcurrently(limiter: Limiter | ((i: number) => Limiter), requests: Array<[string, number]>): Promise<Map<string, number>> {
+async function fireConcurrently(
+  limiter: Limiter | ((i: number) => Limiter),
+  requests: Array<[string, number]>,
+): Promise<Map<string, number>> {
   const pick = typeof limiter === 'function' ? limiter : () => limiter;
   const results = await Promise.all(requests.map(([client, t], i) => pick(i).remote.call('tryAcquire', client, t)));
   const allowed = new Map<string, number>();
@@ -257,13 +269,16 @@ const correctness = [
     ]);
   }),
 
-  test("one client's traffic does not use another's budget", async (ctx) => {
-    const { limiter } = await setup(ctx, { limit: 3, windowMs: 1000 });
-    const clients = ['u1', 'u2', 'u3', 'u4', 'u5'];
-    let t = 4000;
-    for (let round = 0; round < 5; round++)
-      for (const c of clients) await limiter.expectSequence([[c, t++, round < 3]]);
-  }, { timeoutMs: 10_000 }),
+  test(
+    "one client's traffic does not use another's budget",
+    async (ctx) => {
+      const { limiter } = await setup(ctx, { limit: 3, windowMs: 1000 });
+      const clients = ['u1', 'u2', 'u3', 'u4', 'u5'];
+      let t = 4000;
+      for (let round = 0; round < 5; round++) for (const c of clients) await limiter.expectSequence([[c, t++, round < 3]]);
+    },
+    { timeoutMs: 10_000 },
+  ),
 
   test('client ids that look alike are different clients', async (ctx) => {
     const { limiter } = await setup(ctx, { limit: 1, windowMs: 1000 });
@@ -277,11 +292,23 @@ const correctness = [
     const exposed = ctx.expose(st.store);
     const a = await Limiter.create(ctx, st, exposed, { limit: 4, windowMs: 1000 });
     const b = await Limiter.create(ctx, st, exposed, { limit: 4, windowMs: 1000 });
-    await a.expectSequence([['shared', 100, true], ['shared', 200, true]]);
-    await b.expectSequence([['shared', 300, true], ['shared', 400, true], ['shared', 500, false]]);
+    await a.expectSequence([
+      ['shared', 100, true],
+      ['shared', 200, true],
+    ]);
+    await b.expectSequence([
+      ['shared', 300, true],
+      ['shared', 400, true],
+      ['shared', 500, false],
+    ]);
     await a.expectSequence([['shared', 600, false]]);
     await b.expectSequence([['shared', 1000, true]]);
-    await a.expectSequence([['shared', 1001, true], ['shared', 1002, true], ['shared', 1003, true], ['shared', 1004, false]]);
+    await a.expectSequence([
+      ['shared', 1001, true],
+      ['shared', 1002, true],
+      ['shared', 1003, true],
+      ['shared', 1004, false],
+    ]);
   }),
 
   test('limit < 1 or windowMs < 1 is a RangeError', async (ctx) => {
@@ -294,24 +321,32 @@ const correctness = [
     await limiter.expectSequence([['min', 0, true]]);
   }),
 
-  test('random traffic matches a model', async (ctx) => {
-    for (const windowMs of [1, 10, 250, 1000]) {
-      const limit = ctx.rng.int(1, 4);
-      const { limiter } = await setup(ctx, { limit, windowMs });
-      const counts = new Map<string, number>();
-      let t = ctx.rng.int(0, 5000);
-      for (let i = 0; i < 60; i++) {
-        t += ctx.rng.int(0, Math.ceil(windowMs / 3));
-        const client = ctx.rng.pick(['a', 'b', 'c']);
-        const key = `${client}/${Math.floor(t / windowMs)}`;
-        const n = (counts.get(key) ?? 0) + 1;
-        counts.set(key, n);
-        const got = await limiter.acquire(client, t);
-        if (got !== n <= limit)
-          fail(`limit ${limit}, windowMs ${windowMs}: tryAcquire(${JSON.stringify(client)}, ${t}) returned ${got}, but it is request ${n} of that client in the window starting at ${Math.floor(t / windowMs) * windowMs}`, n <= limit, got);
+  test(
+    'random traffic matches a model',
+    async (ctx) => {
+      for (const windowMs of [1, 10, 250, 1000]) {
+        const limit = ctx.rng.int(1, 4);
+        const { limiter } = await setup(ctx, { limit, windowMs });
+        const counts = new Map<string, number>();
+        let t = ctx.rng.int(0, 5000);
+        for (let i = 0; i < 60; i++) {
+          t += ctx.rng.int(0, Math.ceil(windowMs / 3));
+          const client = ctx.rng.pick(['a', 'b', 'c']);
+          const key = `${client}/${Math.floor(t / windowMs)}`;
+          const n = (counts.get(key) ?? 0) + 1;
+          counts.set(key, n);
+          const got = await limiter.acquire(client, t);
+          if (got !== n <= limit)
+            fail(
+              `limit ${limit}, windowMs ${windowMs}: tryAcquire(${JSON.stringify(client)}, ${t}) returned ${got}, but it is request ${n} of that client in the window starting at ${Math.floor(t / windowMs) * windowMs}`,
+              n <= limit,
+              got,
+            );
+        }
       }
-    }
-  }, { timeoutMs: 15_000 }),
+    },
+    { timeoutMs: 15_000 },
+  ),
 ];
 
 // ---- stress: many requests in flight at once -------------------------------------------------
@@ -319,62 +354,87 @@ const correctness = [
 const STRESS_LATENCY_MS = 3;
 
 const stress = [
-  test('200 concurrent requests with limit 10: exactly 10 allowed', async (ctx) => {
-    const { st, limiter } = await setup(ctx, { limit: 10, windowMs: 1000 }, STRESS_LATENCY_MS);
-    st.advanceTo(5000);
-    const allowed = await fireConcurrently(limiter, repeat(200, ['hot', 5000 + ctx.rng.int(0, 999)] as [string, number]));
-    expect(allowed.get('hot') ?? 0, 'requests allowed').toBe(10);
-  }, { timeoutMs: 15_000 }),
+  test(
+    '200 concurrent requests with limit 10: exactly 10 allowed',
+    async (ctx) => {
+      const { st, limiter } = await setup(ctx, { limit: 10, windowMs: 1000 }, STRESS_LATENCY_MS);
+      st.advanceTo(5000);
+      const allowed = await fireConcurrently(limiter, repeat(200, ['hot', 5000 + ctx.rng.int(0, 999)] as [string, number]));
+      expect(allowed.get('hot') ?? 0, 'requests allowed').toBe(10);
+    },
+    { timeoutMs: 15_000 },
+  ),
 
-  test('concurrent clients each get exactly their own limit', async (ctx) => {
-    const { st, limiter } = await setup(ctx, { limit: 5, windowMs: 1000 }, STRESS_LATENCY_MS);
-    const clients = Array.from({ length: 8 }, (_, i) => `client-${i}`);
-    const requests = ctx.rng.shuffle(clients.flatMap((c) => Array.from({ length: 40 }, (): [string, number] => [c, 3000 + ctx.rng.int(0, 999)])));
-    st.advanceTo(3999);
-    const allowed = await fireConcurrently(limiter, requests);
-    for (const c of clients) expect(allowed.get(c) ?? 0, `requests allowed for ${c}`).toBe(5);
-  }, { timeoutMs: 15_000 }),
+  test(
+    'concurrent clients each get exactly their own limit',
+    async (ctx) => {
+      const { st, limiter } = await setup(ctx, { limit: 5, windowMs: 1000 }, STRESS_LATENCY_MS);
+      const clients = Array.from({ length: 8 }, (_, i) => `client-${i}`);
+      const requests = ctx.rng.shuffle(
+        clients.flatMap((c) => Array.from({ length: 40 }, (): [string, number] => [c, 3000 + ctx.rng.int(0, 999)])),
+      );
+      st.advanceTo(3999);
+      const allowed = await fireConcurrently(limiter, requests);
+      for (const c of clients) expect(allowed.get(c) ?? 0, `requests allowed for ${c}`).toBe(5);
+    },
+    { timeoutMs: 15_000 },
+  ),
 
-  test('a flood from one client does not crowd out quiet ones', async (ctx) => {
-    const { st, limiter } = await setup(ctx, { limit: 3, windowMs: 1000 }, STRESS_LATENCY_MS);
-    const quiet = ['q1', 'q2', 'q3', 'q4', 'q5'];
-    const requests = ctx.rng.shuffle([...repeat(250, ['flood', 7500] as [string, number]), ...quiet.map((q): [string, number] => [q, 7500])]);
-    st.advanceTo(7500);
-    const allowed = await fireConcurrently(limiter, requests);
-    expect(allowed.get('flood') ?? 0, 'requests allowed for the flooding client').toBe(3);
-    for (const q of quiet) expect(allowed.get(q) ?? 0, `requests allowed for ${q}`).toBe(1);
-  }, { timeoutMs: 15_000 }),
+  test(
+    'a flood from one client does not crowd out quiet ones',
+    async (ctx) => {
+      const { st, limiter } = await setup(ctx, { limit: 3, windowMs: 1000 }, STRESS_LATENCY_MS);
+      const quiet = ['q1', 'q2', 'q3', 'q4', 'q5'];
+      const requests = ctx.rng.shuffle([
+        ...repeat(250, ['flood', 7500] as [string, number]),
+        ...quiet.map((q): [string, number] => [q, 7500]),
+      ]);
+      st.advanceTo(7500);
+      const allowed = await fireConcurrently(limiter, requests);
+      expect(allowed.get('flood') ?? 0, 'requests allowed for the flooding client').toBe(3);
+      for (const q of quiet) expect(allowed.get(q) ?? 0, `requests allowed for ${q}`).toBe(1);
+    },
+    { timeoutMs: 15_000 },
+  ),
 
-  test('concurrent requests on both sides of a window boundary', async (ctx) => {
-    const { st, limiter } = await setup(ctx, { limit: 10, windowMs: 1000 }, STRESS_LATENCY_MS);
-    const before = Array.from({ length: 100 }, (): [string, number] => ['edge', 1500 + ctx.rng.int(0, 499)]);
-    const after = Array.from({ length: 100 }, (): [string, number] => ['edge', 2000 + ctx.rng.int(0, 499)]);
-    const requests = ctx.rng.shuffle([...before, ...after]);
-    st.advanceTo(2499);
-    const results = await Promise.all(requests.map(([c, t]) => limiter.remote.call('tryAcquire', c, t)));
-    let first = 0;
-    let second = 0;
-    results.forEach((r, i) => {
-      if (typeof r !== 'boolean') fail(`tryAcquire must resolve to a boolean, got ${JSON.stringify(r)}`, 'a boolean', r);
-      if (!r) return;
-      if (requests[i]![1] < 2000) first++;
-      else second++;
-    });
-    expect(first, 'requests allowed in [1000, 2000)').toBe(10);
-    expect(second, 'requests allowed in [2000, 3000)').toBe(10);
-  }, { timeoutMs: 15_000 }),
+  test(
+    'concurrent requests on both sides of a window boundary',
+    async (ctx) => {
+      const { st, limiter } = await setup(ctx, { limit: 10, windowMs: 1000 }, STRESS_LATENCY_MS);
+      const before = Array.from({ length: 100 }, (): [string, number] => ['edge', 1500 + ctx.rng.int(0, 499)]);
+      const after = Array.from({ length: 100 }, (): [string, number] => ['edge', 2000 + ctx.rng.int(0, 499)]);
+      const requests = ctx.rng.shuffle([...before, ...after]);
+      st.advanceTo(2499);
+      const results = await Promise.all(requests.map(([c, t]) => limiter.remote.call('tryAcquire', c, t)));
+      let first = 0;
+      let second = 0;
+      results.forEach((r, i) => {
+        if (typeof r !== 'boolean') fail(`tryAcquire must resolve to a boolean, got ${JSON.stringify(r)}`, 'a boolean', r);
+        if (!r) return;
+        if (requests[i]![1] < 2000) first++;
+        else second++;
+      });
+      expect(first, 'requests allowed in [1000, 2000)').toBe(10);
+      expect(second, 'requests allowed in [2000, 3000)').toBe(10);
+    },
+    { timeoutMs: 15_000 },
+  ),
 
-  test('two API servers sharing one store, under concurrency', async (ctx) => {
-    const st = createStore(ctx, STRESS_LATENCY_MS);
-    const exposed = ctx.expose(st.store);
-    const servers = [
-      await Limiter.create(ctx, st, exposed, { limit: 10, windowMs: 1000 }),
-      await Limiter.create(ctx, st, exposed, { limit: 10, windowMs: 1000 }),
-    ];
-    st.advanceTo(9000);
-    const allowed = await fireConcurrently((i) => servers[i % 2]!, repeat(200, ['shared', 9000] as [string, number]));
-    expect(allowed.get('shared') ?? 0, 'requests allowed across both servers').toBe(10);
-  }, { timeoutMs: 15_000 }),
+  test(
+    'two API servers sharing one store, under concurrency',
+    async (ctx) => {
+      const st = createStore(ctx, STRESS_LATENCY_MS);
+      const exposed = ctx.expose(st.store);
+      const servers = [
+        await Limiter.create(ctx, st, exposed, { limit: 10, windowMs: 1000 }),
+        await Limiter.create(ctx, st, exposed, { limit: 10, windowMs: 1000 }),
+      ];
+      st.advanceTo(9000);
+      const allowed = await fireConcurrently((i) => servers[i % 2]!, repeat(200, ['shared', 9000] as [string, number]));
+      expect(allowed.get('shared') ?? 0, 'requests allowed across both servers').toBe(10);
+    },
+    { timeoutMs: 15_000 },
+  ),
 ];
 
 export default defineSuites({ correctness, stress });

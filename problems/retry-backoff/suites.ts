@@ -103,12 +103,21 @@ async function scenario(ctx: TestContext, o: Options, plan: Step[], randoms: num
   log.t = startMs;
   const want = model(o, plan, randoms, startMs);
   const got = await outcomeOf(policy.call('execute', ctx.expose(op)));
-  expect(calls.map((c) => c.attempt), 'attempt numbers passed to run()').toEqual(want.attempts.map((a) => a.attempt));
+  expect(
+    calls.map((c) => c.attempt),
+    'attempt numbers passed to run()',
+  ).toEqual(want.attempts.map((a) => a.attempt));
   expect(log.sleeps, 'delays passed to sleep()').toEqual(want.sleeps);
-  expect(calls.map((c) => c.at), 'clock time at which each attempt started').toEqual(want.attempts.map((a) => a.at));
-  if (!sameOutcome(got, want.outcome)) fail(`execute(): expected it to ${describe(want.outcome)}, but it ${describe(got)}`, want.outcome, got);
+  expect(
+    calls.map((c) => c.at),
+    'clock time at which each attempt started',
+  ).toEqual(want.attempts.map((a) => a.at));
+  if (!sameOutcome(got, want.outcome))
+    fail(`execute(): expected it to ${describe(want.outcome)}, but it ${describe(got)}`, want.outcome, got);
   if (log.drawn < want.sleeps.length || log.drawn > want.sleeps.length + 1)
-    fail(`random() should be drawn once per retry delay: expected ${want.sleeps.length} draws (one more is allowed when giving up at the deadline), got ${log.drawn}`);
+    fail(
+      `random() should be drawn once per retry delay: expected ${want.sleeps.length} draws (one more is allowed when giving up at the deadline), got ${log.drawn}`,
+    );
 }
 
 function randoms(rng: Rng, n: number): number[] {
@@ -134,7 +143,12 @@ export default defineSuites({
       await scenario(ctx, opts({ maxAttempts: 3 }), failN(3), [0.1, 0.7]);
     }),
     sample('does not retry an error named in nonRetryable', async (ctx) => {
-      await scenario(ctx, opts({ nonRetryable: ['CardDeclined'] }), [{ fail: 'TransientError' }, { fail: 'CardDeclined' }, { value: 1 }], [0.5]);
+      await scenario(
+        ctx,
+        opts({ nonRetryable: ['CardDeclined'] }),
+        [{ fail: 'TransientError' }, { fail: 'CardDeclined' }, { value: 1 }],
+        [0.5],
+      );
     }),
 
     test('maxAttempts 1 makes exactly one attempt', async (ctx) => {
@@ -165,7 +179,12 @@ export default defineSuites({
       const o = opts({ maxAttempts: 8, nonRetryable: ['ValidationError', 'CardDeclined'] });
       await scenario(ctx, o, [{ fail: 'TimeoutError' }, { fail: 'ServiceUnavailable' }, { fail: 'ValidationError' }], randoms(ctx.rng, 3));
       await scenario(ctx, o, [{ fail: 'CardDeclined' }], []);
-      await scenario(ctx, opts({ maxAttempts: 3 }), [{ fail: 'CardDeclined' }, { fail: 'ValidationError' }, { value: 'fine' }], randoms(ctx.rng, 2));
+      await scenario(
+        ctx,
+        opts({ maxAttempts: 3 }),
+        [{ fail: 'CardDeclined' }, { fail: 'ValidationError' }, { value: 'fine' }],
+        randoms(ctx.rng, 2),
+      );
     }),
     test('the deadline stops retries whose delay would end past it', async (ctx) => {
       // every attempt takes 40 ms of clock time; budget 300 ms from the start
@@ -197,7 +216,10 @@ export default defineSuites({
         const { op, calls } = makeOp(ctx, plan, log);
         const want = model(o, plan, r.slice(offset), log.t);
         const got = await outcomeOf(policy.call('execute', ctx.expose(op)));
-        expect(calls.map((c) => c.attempt), `execution ${i + 1}: attempt numbers`).toEqual(want.attempts.map((a) => a.attempt));
+        expect(
+          calls.map((c) => c.attempt),
+          `execution ${i + 1}: attempt numbers`,
+        ).toEqual(want.attempts.map((a) => a.attempt));
         expect(log.sleeps.slice(startSleeps), `execution ${i + 1}: delays`).toEqual(want.sleeps);
         if (!sameOutcome(got, want.outcome)) fail(`execution ${i + 1}: expected it to ${describe(want.outcome)}, but it ${describe(got)}`);
         offset += want.sleeps.length;
@@ -218,7 +240,8 @@ export default defineSuites({
         opts({ deadlineMs: 0 }),
         opts({ deadlineMs: -5 }),
       ];
-      for (const o of bad) await expectRejects(ctx.subject.construct('RetryPolicy', o, env), 'RangeError', `new RetryPolicy(${JSON.stringify(o)})`);
+      for (const o of bad)
+        await expectRejects(ctx.subject.construct('RetryPolicy', o, env), 'RangeError', `new RetryPolicy(${JSON.stringify(o)})`);
       await ctx.subject.construct('RetryPolicy', opts({ baseDelayMs: 100, maxDelayMs: 100 }), env);
     }),
   ],
@@ -247,11 +270,16 @@ export default defineSuites({
         const n = Math.min(r.fails + 1, 4);
         expectedSleeps += n - 1;
         expect(r.calls, `execution ${r.i} (fails ${r.fails} times): attempt numbers`).toEqual(Array.from({ length: n }, (_, k) => k + 1));
-        const want: Outcome = r.fails < 4 ? { ok: { op: r.i, attempt: n } } : { error: 'TransientError', message: `op ${r.i} attempt 4 failed` };
-        if (!sameOutcome(outcomes[r.i]!, want)) fail(`execution ${r.i}: expected it to ${describe(want)}, but it ${describe(outcomes[r.i]!)}`);
+        const want: Outcome =
+          r.fails < 4 ? { ok: { op: r.i, attempt: n } } : { error: 'TransientError', message: `op ${r.i} attempt 4 failed` };
+        if (!sameOutcome(outcomes[r.i]!, want))
+          fail(`execution ${r.i}: expected it to ${describe(want)}, but it ${describe(outcomes[r.i]!)}`);
       }
       expect(log.sleeps.length, 'number of sleeps across all executions').toBe(expectedSleeps);
-      expect(log.sleeps.every((d) => Number.isInteger(d) && d >= 0 && d < 50), 'every delay is an integer in [0, maxDelayMs)').toBe(true);
+      expect(
+        log.sleeps.every((d) => Number.isInteger(d) && d >= 0 && d < 50),
+        'every delay is an integer in [0, maxDelayMs)',
+      ).toBe(true);
     }),
     test('200 concurrent executions with non-retryable failures each stop on their own', async (ctx) => {
       const o = opts({ maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40, nonRetryable: ['Fatal'] });
@@ -283,7 +311,8 @@ export default defineSuites({
       const outcomes = await Promise.all(runs.map((r) => outcomeOf(policy.call('execute', ctx.expose(r.op)))));
       for (const r of runs) {
         expect(r.calls, `execution ${r.i}: attempt numbers`).toEqual(Array.from({ length: r.last }, (_, k) => k + 1));
-        if (!sameOutcome(outcomes[r.i]!, r.want)) fail(`execution ${r.i}: expected it to ${describe(r.want)}, but it ${describe(outcomes[r.i]!)}`);
+        if (!sameOutcome(outcomes[r.i]!, r.want))
+          fail(`execution ${r.i}: expected it to ${describe(r.want)}, but it ${describe(outcomes[r.i]!)}`);
       }
     }),
   ],

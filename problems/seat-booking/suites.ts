@@ -96,14 +96,12 @@ async function setup(ctx: TestContext, holdMs = HOLD_MS): Promise<Setup> {
   return { store, booking: await server(), server };
 }
 
-type Status =
-  | { state: 'available' }
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+type Status = { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 /** Compares the fields the statement defines (extra fields are tolerated). */
 function expectStatus(actual: unknown, expected: Status, what: string): void {
-  if (typeof actual !== 'object' || actual === null) fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`, expected, actual);
+  if (typeof actual !== 'object' || actual === null)
+    fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`, expected, actual);
   const picked: Record<string, unknown> = {};
   for (const k of Object.keys(expected)) picked[k] = (actual as Record<string, unknown>)[k];
   expect(picked, what).toEqual(expected);
@@ -149,7 +147,11 @@ const correctness = [
   test('holdMs must be a positive integer', async (ctx) => {
     const store = ctx.expose(new SeatStore(ctx));
     for (const holdMs of [0, -5, 1.5, Number.NaN])
-      await expectRejects(ctx.subject.construct('SeatBooking', store, { holdMs }), 'RangeError', `new SeatBooking(store, { holdMs: ${holdMs} })`);
+      await expectRejects(
+        ctx.subject.construct('SeatBooking', store, { holdMs }),
+        'RangeError',
+        `new SeatBooking(store, { holdMs: ${holdMs} })`,
+      );
     await ctx.subject.construct('SeatBooking', store, { holdMs: 1 });
   }),
   test('a seat nobody touched is available', async (ctx) => {
@@ -163,7 +165,11 @@ const correctness = [
     const { booking } = await setup(ctx);
     expect(await booking.hold('A1', 'alice', 0), 'alice holds').toBe(true);
     expect(await booking.confirm('A1', 'bob', 10), 'bob confirms alice’s hold').toBe(false);
-    expectStatus(await booking.status('A1', 10), { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS }, 'status after bob’s confirm');
+    expectStatus(
+      await booking.status('A1', 10),
+      { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS },
+      'status after bob’s confirm',
+    );
     expect(await booking.confirm('A1', 'alice', 20), 'alice confirms').toBe(true);
     expectStatus(await booking.status('A1', 20), { state: 'booked', customerId: 'alice' }, 'status');
   }),
@@ -171,7 +177,11 @@ const correctness = [
     const { booking } = await setup(ctx);
     expect(await booking.hold('A1', 'alice', 0), 'alice holds').toBe(true);
     expect(await booking.release('A1', 'bob', 10), 'bob releases alice’s hold').toBe(false);
-    expectStatus(await booking.status('A1', 10), { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS }, 'status after bob’s release');
+    expectStatus(
+      await booking.status('A1', 10),
+      { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS },
+      'status after bob’s release',
+    );
     expect(await booking.hold('A1', 'bob', 11), 'bob holds').toBe(false);
   }),
   test('an expired hold cannot be confirmed, even exactly at expiry', async (ctx) => {

@@ -37,7 +37,14 @@ async function expectAnswers(l: RemoteObject, steps: Array<[string, number, bool
 }
 
 /** A random request sequence (time never goes back) checked call by call against the model. */
-async function modelCheck(ctx: TestContext, opts: Options, steps: number, keys: string[], maxGap: number, remainingEvery = 7): Promise<void> {
+async function modelCheck(
+  ctx: TestContext,
+  opts: Options,
+  steps: number,
+  keys: string[],
+  maxGap: number,
+  remainingEvery = 7,
+): Promise<void> {
   const l = await limiter(ctx, opts);
   const model = new Model(opts);
   let now = ctx.rng.int(0, 1_000_000);
@@ -49,7 +56,9 @@ async function modelCheck(ctx: TestContext, opts: Options, steps: number, keys: 
     if (i % remainingEvery === remainingEvery - 1) {
       expect(await l.call('remaining', key, now), `step ${i}: remaining(${JSON.stringify(key)}, ${now})`).toBe(model.remaining(key, now));
     } else {
-      expect(await l.call('tryAcquire', key, now), `step ${i}: tryAcquire(${JSON.stringify(key)}, ${now})`).toBe(model.tryAcquire(key, now));
+      expect(await l.call('tryAcquire', key, now), `step ${i}: tryAcquire(${JSON.stringify(key)}, ${now})`).toBe(
+        model.tryAcquire(key, now),
+      );
     }
   }
 }
@@ -101,7 +110,10 @@ export default defineSuites({
       const l = await limiter(ctx, { limit: 3, windowMs: 100 });
       expect(await l.call('remaining', 'k', 0), 'remaining("k", 0)').toBe(3);
       expect(await l.call('remaining', 'k', 0), 'remaining("k", 0) again').toBe(3);
-      await expectAnswers(l, [['k', 0, true], ['k', 50, true]]);
+      await expectAnswers(l, [
+        ['k', 0, true],
+        ['k', 50, true],
+      ]);
       expect(await l.call('remaining', 'k', 60), 'remaining("k", 60)').toBe(1);
       expect(await l.call('remaining', 'k', 100), 'remaining("k", 100)').toBe(2);
       expect(await l.call('remaining', 'k', 150), 'remaining("k", 150)').toBe(3);
@@ -128,7 +140,10 @@ export default defineSuites({
     }),
     test('rejected requests do not use up the limit', async (ctx) => {
       const l = await limiter(ctx, { limit: 2, windowMs: 100 });
-      const steps: Array<[string, number, boolean]> = [['k', 0, true], ['k', 1, true]];
+      const steps: Array<[string, number, boolean]> = [
+        ['k', 0, true],
+        ['k', 1, true],
+      ];
       for (let t = 2; t < 100; t += 3) steps.push(['k', t, false]);
       steps.push(['k', 100, true], ['k', 101, true], ['k', 102, false], ['k', 200, true]);
       await expectAnswers(l, steps);
@@ -162,7 +177,11 @@ export default defineSuites({
     test('remaining() never records a request', async (ctx) => {
       const l = await limiter(ctx, { limit: 2, windowMs: 1000 });
       for (let i = 0; i < 20; i++) expect(await l.call('remaining', 'k', i), `remaining("k", ${i})`).toBe(2);
-      await expectAnswers(l, [['k', 20, true], ['k', 21, true], ['k', 22, false]]);
+      await expectAnswers(l, [
+        ['k', 20, true],
+        ['k', 21, true],
+        ['k', 22, false],
+      ]);
     }),
     test('one busy key does not affect the others', async (ctx) => {
       const l = await limiter(ctx, { limit: 3, windowMs: 1000 });
@@ -181,26 +200,42 @@ export default defineSuites({
         { limit: 5, windowMs: -1 },
         { limit: 5, windowMs: 2.5 },
       ]) {
-        await expectRejects(ctx.subject.construct('SlidingWindowLimiter', opts), 'RangeError', `new SlidingWindowLimiter(${JSON.stringify(opts)})`);
+        await expectRejects(
+          ctx.subject.construct('SlidingWindowLimiter', opts),
+          'RangeError',
+          `new SlidingWindowLimiter(${JSON.stringify(opts)})`,
+        );
       }
       await limiter(ctx, { limit: 1, windowMs: 1 });
     }),
     test('random traffic on a few keys matches the exact sliding window (limit 1)', async (ctx) => {
       await modelCheck(ctx, { limit: 1, windowMs: 50 }, 400, ['a', 'b'], 40);
     }),
-    test('random traffic on a few keys matches the exact sliding window (limit 10)', async (ctx) => {
-      await modelCheck(ctx, { limit: 10, windowMs: 1000 }, 1500, ['a', 'b', 'c'], 60);
-    }, { timeoutMs: 8000 }),
-    test('random traffic on one key matches the exact sliding window (limit 100)', async (ctx) => {
-      await modelCheck(ctx, { limit: 100, windowMs: 5000 }, 1500, ['only'], 40);
-    }, { timeoutMs: 8000 }),
-    test('a long quiet period frees the whole window', async (ctx) => {
-      const l = await limiter(ctx, { limit: 50, windowMs: 10_000 });
-      const steps: Array<[string, number, boolean]> = [];
-      for (let i = 0; i < 60; i++) steps.push(['k', i * 10, i < 50]);
-      for (let i = 0; i < 60; i++) steps.push(['k', 1_000_000 + i, i < 50]);
-      await expectAnswers(l, steps);
-    }, { timeoutMs: 5000 }),
+    test(
+      'random traffic on a few keys matches the exact sliding window (limit 10)',
+      async (ctx) => {
+        await modelCheck(ctx, { limit: 10, windowMs: 1000 }, 1500, ['a', 'b', 'c'], 60);
+      },
+      { timeoutMs: 8000 },
+    ),
+    test(
+      'random traffic on one key matches the exact sliding window (limit 100)',
+      async (ctx) => {
+        await modelCheck(ctx, { limit: 100, windowMs: 5000 }, 1500, ['only'], 40);
+      },
+      { timeoutMs: 8000 },
+    ),
+    test(
+      'a long quiet period frees the whole window',
+      async (ctx) => {
+        const l = await limiter(ctx, { limit: 50, windowMs: 10_000 });
+        const steps: Array<[string, number, boolean]> = [];
+        for (let i = 0; i < 60; i++) steps.push(['k', i * 10, i < 50]);
+        for (let i = 0; i < 60; i++) steps.push(['k', 1_000_000 + i, i < 50]);
+        await expectAnswers(l, steps);
+      },
+      { timeoutMs: 5000 },
+    ),
   ],
   complexity: [{ operation: 'tryAcquire', workload: probeWorkload }],
 });

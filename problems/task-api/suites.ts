@@ -1,4 +1,15 @@
-import { defineSuites, expect, fail, sample, test, type HttpLatencyDef, type HttpRequest, type HttpResponse, type Rng, type TestContext } from '@assay/sdk';
+import {
+  defineSuites,
+  expect,
+  fail,
+  sample,
+  test,
+  type HttpLatencyDef,
+  type HttpRequest,
+  type HttpResponse,
+  type Rng,
+  type TestContext,
+} from '@assay/sdk';
 
 // One server process serves every test, so each test creates its own project and only ever
 // looks at what it created.
@@ -52,7 +63,8 @@ async function newTask(http: Http, projectId: string, fields: Record<string, unk
   const res = await http.request({ method: 'POST', path: `/projects/${enc(projectId)}/tasks`, body: fields });
   expectStatus(res, 201, `POST /projects/${projectId}/tasks ${JSON.stringify(fields)}`);
   const t = res.body as Task;
-  if (typeof t?.id !== 'string' || t.id.length === 0) fail(`POST /projects/${projectId}/tasks: expected a string id in the body, got ${res.text.slice(0, 200)}`);
+  if (typeof t?.id !== 'string' || t.id.length === 0)
+    fail(`POST /projects/${projectId}/tasks: expected a string id in the body, got ${res.text.slice(0, 200)}`);
   return t;
 }
 
@@ -64,7 +76,8 @@ async function list(http: Http, projectId: string, query = ''): Promise<Page> {
   const res = await http.request({ method: 'GET', path: `/projects/${enc(projectId)}/tasks${query ? `?${query}` : ''}` });
   expectStatus(res, 200, `GET /projects/:id/tasks${query ? `?${query}` : ''}`);
   const page = res.body as Page;
-  if (!Array.isArray(page?.data) || typeof page.meta !== 'object' || page.meta === null) fail(`GET /projects/:id/tasks?${query}: expected { data: [...], meta: {...} }, got ${res.text.slice(0, 200)}`);
+  if (!Array.isArray(page?.data) || typeof page.meta !== 'object' || page.meta === null)
+    fail(`GET /projects/:id/tasks?${query}: expected { data: [...], meta: {...} }, got ${res.text.slice(0, 200)}`);
   return page;
 }
 
@@ -72,12 +85,18 @@ async function list(http: Http, projectId: string, query = ''): Promise<Page> {
 function expectError(res: HttpResponse, status: number, code: string, what: string, fields?: string[]): void {
   expectStatus(res, status, what);
   const err = (res.body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-  if (typeof err !== 'object' || err === null) fail(`${what}: expected a JSON body { "error": { "code", "message", "details" } }, got ${res.text.slice(0, 200) || '(empty body)'}`);
+  if (typeof err !== 'object' || err === null)
+    fail(`${what}: expected a JSON body { "error": { "code", "message", "details" } }, got ${res.text.slice(0, 200) || '(empty body)'}`);
   expect(err.code, `${what}: error.code`).toBe(code);
   expect(typeof err.message === 'string' && err.message.length > 0, `${what}: error.message is a non-empty string`).toBe(true);
   if (!Array.isArray(err.details)) fail(`${what}: expected error.details to be an array, got ${JSON.stringify(err.details)}`);
   for (const d of err.details as unknown[])
-    if (typeof d !== 'object' || d === null || typeof (d as { field?: unknown }).field !== 'string' || typeof (d as { message?: unknown }).message !== 'string')
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      typeof (d as { field?: unknown }).field !== 'string' ||
+      typeof (d as { message?: unknown }).message !== 'string'
+    )
       fail(`${what}: each entry of error.details must be { field, message } strings, got ${JSON.stringify(d)}`);
   if (fields) {
     const got = [...new Set((err.details as { field: string }[]).map((d) => d.field))].sort();
@@ -101,11 +120,23 @@ const correctness = [
     expect(project.name, 'project name').toBe('Website relaunch');
     expect(p.headers.location, 'Location of the project').toBe(`/projects/${project.id}`);
 
-    const res = await http.request({ method: 'POST', path: `/projects/${enc(project.id)}/tasks`, body: { title: 'Write the launch post', assignee: 'ada', dueDate: '2025-03-31' } });
+    const res = await http.request({
+      method: 'POST',
+      path: `/projects/${enc(project.id)}/tasks`,
+      body: { title: 'Write the launch post', assignee: 'ada', dueDate: '2025-03-31' },
+    });
     expectStatus(res, 201, 'POST /projects/:id/tasks');
     expect(String(res.headers['content-type']).includes('application/json'), 'content-type is JSON').toBe(true);
     const task = res.body as Task;
-    expect(taskView(task), 'created task').toEqual({ id: task.id, projectId: project.id, title: 'Write the launch post', status: 'todo', assignee: 'ada', dueDate: '2025-03-31', version: 1 });
+    expect(taskView(task), 'created task').toEqual({
+      id: task.id,
+      projectId: project.id,
+      title: 'Write the launch post',
+      status: 'todo',
+      assignee: 'ada',
+      dueDate: '2025-03-31',
+      version: 1,
+    });
     expect(res.headers.location, 'Location of the task').toBe(`/tasks/${task.id}`);
 
     const again = await http.request({ method: 'GET', path: res.headers.location ?? '/tasks/missing' });
@@ -118,10 +149,16 @@ const correctness = [
     const created: Task[] = [];
     for (let i = 1; i <= 5; i++) created.push(await newTask(http, project, { title: `step ${i}` }));
     const page = await list(http, project, 'page=2&limit=2');
-    expect(page.data.map((t) => t.title), 'titles on page 2').toEqual(['step 3', 'step 4']);
+    expect(
+      page.data.map((t) => t.title),
+      'titles on page 2',
+    ).toEqual(['step 3', 'step 4']);
     expect(page.meta, 'meta').toEqual({ page: 2, limit: 2, total: 5, totalPages: 3 });
     const last = await list(http, project, 'page=3&limit=2');
-    expect(last.data.map((t) => t.title), 'titles on page 3').toEqual(['step 5']);
+    expect(
+      last.data.map((t) => t.title),
+      'titles on page 3',
+    ).toEqual(['step 5']);
   }),
 
   sample('PATCH updates only the fields sent and bumps the version; a stale version is 409', async ({ http, rng }) => {
@@ -133,7 +170,11 @@ const correctness = [
 
     const stale = await patch(http, task.id, { version: 1, title: 'Fix logout' });
     expectError(stale, 409, 'version_conflict', 'PATCH with version 1 after the task moved to version 2');
-    expect(taskView((await getTask(http, task.id)).body), 'task after the rejected PATCH').toEqual({ ...taskView(task), status: 'in_progress', version: 2 });
+    expect(taskView((await getTask(http, task.id)).body), 'task after the rejected PATCH').toEqual({
+      ...taskView(task),
+      status: 'in_progress',
+      version: 2,
+    });
   }),
 
   sample('errors share one shape: 422 names the invalid fields, 404 for what does not exist', async ({ http, rng }) => {
@@ -141,7 +182,12 @@ const correctness = [
     const bad = await http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body: { title: '', status: 'blocked' } });
     expectError(bad, 422, 'validation_failed', 'POST a task with an empty title and an unknown status', ['title', 'status']);
     expectError(await getTask(http, 'no-such-task'), 404, 'not_found', 'GET /tasks/no-such-task');
-    expectError(await http.request({ method: 'GET', path: '/projects/no-such-project/tasks' }), 404, 'not_found', 'GET /projects/no-such-project/tasks');
+    expectError(
+      await http.request({ method: 'GET', path: '/projects/no-such-project/tasks' }),
+      404,
+      'not_found',
+      'GET /projects/no-such-project/tasks',
+    );
   }),
 
   // ------------------------------------------------------------------ projects
@@ -154,8 +200,19 @@ const correctness = [
     expectStatus(got, 200, 'GET /projects/:id');
     expect({ id: (got.body as { id: unknown }).id, name: (got.body as { name: unknown }).name }, 'project').toEqual({ id, name });
     for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'y'.repeat(101) }, { name: 42 }, { name: null }])
-      expectError(await http.request({ method: 'POST', path: '/projects', body }), 422, 'validation_failed', `POST /projects ${JSON.stringify(body).slice(0, 60)}`, ['name']);
-    expectError(await http.request({ method: 'GET', path: `/projects/missing-${rng.int(1, 1e6)}` }), 404, 'not_found', 'GET /projects/<unknown>');
+      expectError(
+        await http.request({ method: 'POST', path: '/projects', body }),
+        422,
+        'validation_failed',
+        `POST /projects ${JSON.stringify(body).slice(0, 60)}`,
+        ['name'],
+      );
+    expectError(
+      await http.request({ method: 'GET', path: `/projects/missing-${rng.int(1, 1e6)}` }),
+      404,
+      'not_found',
+      'GET /projects/<unknown>',
+    );
   }),
 
   // ------------------------------------------------------------------ create
@@ -163,16 +220,40 @@ const correctness = [
     const project = await newProject(http, rng);
     const title = word(rng);
     const t = await newTask(http, project, { title });
-    expect(taskView(t), 'created task').toEqual({ id: t.id, projectId: project, title, status: 'todo', assignee: null, dueDate: null, version: 1 });
+    expect(taskView(t), 'created task').toEqual({
+      id: t.id,
+      projectId: project,
+      title,
+      status: 'todo',
+      assignee: null,
+      dueDate: null,
+      version: 1,
+    });
     expect(taskView((await getTask(http, t.id)).body), 'GET /tasks/:id').toEqual(taskView(t));
   }),
 
   test('a task created with every field keeps them; ids are distinct', async ({ http, rng }) => {
     const project = await newProject(http, rng);
     const a = await newTask(http, project, { title: 'a'.repeat(200), status: 'done', assignee: 'b'.repeat(100), dueDate: '2024-02-29' });
-    expect(taskView(a), 'created task').toEqual({ id: a.id, projectId: project, title: 'a'.repeat(200), status: 'done', assignee: 'b'.repeat(100), dueDate: '2024-02-29', version: 1 });
+    expect(taskView(a), 'created task').toEqual({
+      id: a.id,
+      projectId: project,
+      title: 'a'.repeat(200),
+      status: 'done',
+      assignee: 'b'.repeat(100),
+      dueDate: '2024-02-29',
+      version: 1,
+    });
     const b = await newTask(http, project, { title: 'second', status: 'in_progress', assignee: null, dueDate: null });
-    expect(taskView(b), 'created task with explicit nulls').toEqual({ id: b.id, projectId: project, title: 'second', status: 'in_progress', assignee: null, dueDate: null, version: 1 });
+    expect(taskView(b), 'created task with explicit nulls').toEqual({
+      id: b.id,
+      projectId: project,
+      title: 'second',
+      status: 'in_progress',
+      assignee: null,
+      dueDate: null,
+      version: 1,
+    });
     expect(a.id !== b.id, 'two tasks have different ids').toBe(true);
     expect(taskView((await getTask(http, a.id)).body), 'GET the first task').toEqual(taskView(a));
   }),
@@ -202,14 +283,26 @@ const correctness = [
       [{ title: 'ok', dueDate: 20250301 }, 'dueDate'],
     ];
     for (const [body, field] of cases)
-      expectError(await http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body }), 422, 'validation_failed', `POST task ${JSON.stringify(body).slice(0, 80)}`, [field]);
+      expectError(
+        await http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body }),
+        422,
+        'validation_failed',
+        `POST task ${JSON.stringify(body).slice(0, 80)}`,
+        [field],
+      );
     expect((await list(http, project)).meta.total, 'tasks in the project after only invalid creates').toBe(0);
   }),
 
   test('due dates must be real calendar dates', async ({ http, rng }) => {
     const project = await newProject(http, rng);
     for (const dueDate of ['2025-02-30', '2023-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '2025-01-00', '2025-01-32'])
-      expectError(await http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body: { title: 'ok', dueDate } }), 422, 'validation_failed', `POST task with dueDate ${dueDate}`, ['dueDate']);
+      expectError(
+        await http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body: { title: 'ok', dueDate } }),
+        422,
+        'validation_failed',
+        `POST task with dueDate ${dueDate}`,
+        ['dueDate'],
+      );
     for (const dueDate of ['2024-02-29', '2000-02-29', '2025-12-31', '2025-01-01']) {
       const t = await newTask(http, project, { title: 'ok', dueDate });
       expect(t.dueDate, `dueDate ${dueDate}`).toBe(dueDate);
@@ -220,22 +313,47 @@ const correctness = [
     const project = await newProject(http, rng);
     const path = `/projects/${enc(project)}/tasks`;
     const json = { 'content-type': 'application/json' };
-    expectError(await http.request({ method: 'POST', path, headers: json, body: '{"title": "unterminated' }), 422, 'validation_failed', 'POST malformed JSON');
-    expectError(await http.request({ method: 'POST', path, body: [{ title: 'in an array' }] }), 422, 'validation_failed', 'POST a JSON array');
-    expectError(await http.request({ method: 'POST', path: '/projects', headers: json, body: 'null' }), 422, 'validation_failed', 'POST /projects with the body null');
+    expectError(
+      await http.request({ method: 'POST', path, headers: json, body: '{"title": "unterminated' }),
+      422,
+      'validation_failed',
+      'POST malformed JSON',
+    );
+    expectError(
+      await http.request({ method: 'POST', path, body: [{ title: 'in an array' }] }),
+      422,
+      'validation_failed',
+      'POST a JSON array',
+    );
+    expectError(
+      await http.request({ method: 'POST', path: '/projects', headers: json, body: 'null' }),
+      422,
+      'validation_failed',
+      'POST /projects with the body null',
+    );
   }),
 
   test('every invalid field is reported, not just the first', async ({ http, rng }) => {
     const project = await newProject(http, rng);
     expectError(
-      await http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body: { title: '', status: 'nope', assignee: 3, dueDate: '2025-02-30' } }),
+      await http.request({
+        method: 'POST',
+        path: `/projects/${enc(project)}/tasks`,
+        body: { title: '', status: 'nope', assignee: 3, dueDate: '2025-02-30' },
+      }),
       422,
       'validation_failed',
       'POST a task with four invalid fields',
       ['title', 'status', 'assignee', 'dueDate'],
     );
     const t = await newTask(http, project, { title: 'ok' });
-    expectError(await patch(http, t.id, { status: 'nope', dueDate: 'soon' }), 422, 'validation_failed', 'PATCH without version and with two invalid fields', ['version', 'status', 'dueDate']);
+    expectError(
+      await patch(http, t.id, { status: 'nope', dueDate: 'soon' }),
+      422,
+      'validation_failed',
+      'PATCH without version and with two invalid fields',
+      ['version', 'status', 'dueDate'],
+    );
   }),
 
   // ------------------------------------------------------------------ list
@@ -297,7 +415,13 @@ const correctness = [
       ['page=0&limit=500&status=open', ['page', 'limit', 'status']],
     ];
     for (const [q, fields] of cases)
-      expectError(await http.request({ method: 'GET', path: `/projects/${enc(project)}/tasks?${q}` }), 422, 'validation_failed', `GET tasks?${q}`, fields);
+      expectError(
+        await http.request({ method: 'GET', path: `/projects/${enc(project)}/tasks?${q}` }),
+        422,
+        'validation_failed',
+        `GET tasks?${q}`,
+        fields,
+      );
     expect((await list(http, project, 'unknownParam=1')).meta.total, 'unknown parameters are ignored').toBe(1);
   }),
 
@@ -322,9 +446,17 @@ const correctness = [
     expect(await titles('dueBefore=2025-03-02'), 'dueBefore=2025-03-02').toEqual(['t0', 't1', 't4', 't5', 't6']);
     expect(await titles('status=todo&assignee=ada&dueBefore=2025-03-01'), 'all three filters').toEqual(['t4']);
     const filtered = await list(http, project, 'status=todo&limit=3&page=2');
-    expect(filtered.data.map((x) => x.title), 'filtered page 2').toEqual(['t6']);
+    expect(
+      filtered.data.map((x) => x.title),
+      'filtered page 2',
+    ).toEqual(['t6']);
     expect(filtered.meta, 'meta counts the filtered tasks').toEqual({ page: 2, limit: 3, total: 4, totalPages: 2 });
-    expect((await list(http, project, 'status=done&assignee=carol')).meta, 'no match').toEqual({ page: 1, limit: 20, total: 0, totalPages: 0 });
+    expect((await list(http, project, 'status=done&assignee=carol')).meta, 'no match').toEqual({
+      page: 1,
+      limit: 20,
+      total: 0,
+      totalPages: 0,
+    });
   }),
 
   test('sorts by creation order or due date, ties in creation order, no due date last', async ({ http, rng }) => {
@@ -349,7 +481,10 @@ const correctness = [
     const date = () => (rng.int(0, 3) === 0 ? null : `2025-0${rng.int(1, 9)}-${String(rng.int(1, 28)).padStart(2, '0')}`);
     for (let step = 0; step < 60; step++) {
       const r = rng.int(0, 9);
-      if (r < 5 || model.length === 0) model.push(await newTask(http, project, { title: word(rng), status: rng.pick(statuses), assignee: rng.pick(people), dueDate: date() }));
+      if (r < 5 || model.length === 0)
+        model.push(
+          await newTask(http, project, { title: word(rng), status: rng.pick(statuses), assignee: rng.pick(people), dueDate: date() }),
+        );
       else if (r < 8) {
         const t = rng.pick(model);
         const change: Record<string, unknown> = { version: t.version };
@@ -371,15 +506,31 @@ const correctness = [
       const before = rng.int(0, 2) === 0 ? `2025-0${rng.int(2, 9)}-15` : null;
       const sort = rng.pick(['created', '-created', 'dueDate', '-dueDate']);
       const limit = rng.int(1, 12);
-      let rows = model.filter((t) => (status === null || t.status === status) && (assignee === null || t.assignee === assignee) && (before === null || (t.dueDate !== null && t.dueDate < before)));
+      let rows = model.filter(
+        (t) =>
+          (status === null || t.status === status) &&
+          (assignee === null || t.assignee === assignee) &&
+          (before === null || (t.dueDate !== null && t.dueDate < before)),
+      );
       if (sort === '-created') rows = [...rows].reverse();
       if (sort.endsWith('dueDate')) {
         const dir = sort === 'dueDate' ? 1 : -1;
-        rows = [...rows].sort((a, b) => (a.dueDate === b.dueDate ? 0 : a.dueDate === null ? 1 : b.dueDate === null ? -1 : a.dueDate < b.dueDate ? -dir : dir));
+        rows = [...rows].sort((a, b) =>
+          a.dueDate === b.dueDate ? 0 : a.dueDate === null ? 1 : b.dueDate === null ? -1 : a.dueDate < b.dueDate ? -dir : dir,
+        );
       }
       const totalPages = Math.ceil(rows.length / limit);
       const page = rng.int(1, Math.max(1, totalPages));
-      const query = [status && `status=${status}`, assignee && `assignee=${assignee}`, before && `dueBefore=${before}`, `sort=${sort}`, `limit=${limit}`, `page=${page}`].filter(Boolean).join('&');
+      const query = [
+        status && `status=${status}`,
+        assignee && `assignee=${assignee}`,
+        before && `dueBefore=${before}`,
+        `sort=${sort}`,
+        `limit=${limit}`,
+        `page=${page}`,
+      ]
+        .filter(Boolean)
+        .join('&');
       const got = await list(http, project, query);
       expect(got.data.map(taskView), `GET tasks?${query}`).toEqual(rows.slice((page - 1) * limit, page * limit).map(taskView));
       expect(got.meta, `meta of GET tasks?${query}`).toEqual({ page, limit, total: rows.length, totalPages });
@@ -395,13 +546,30 @@ const correctness = [
     expect(taskView(res.body), 'after PATCH title').toEqual({ ...taskView(t), title: 'Plan the sprint', version: 2 });
     res = await patch(http, t.id, { version: 2, assignee: null });
     expectStatus(res, 200, 'PATCH assignee null');
-    expect(taskView(res.body), 'after PATCH assignee null').toEqual({ ...taskView(t), title: 'Plan the sprint', assignee: null, version: 3 });
+    expect(taskView(res.body), 'after PATCH assignee null').toEqual({
+      ...taskView(t),
+      title: 'Plan the sprint',
+      assignee: null,
+      version: 3,
+    });
     res = await patch(http, t.id, { version: 3, dueDate: null, assignee: 'bob' });
     expectStatus(res, 200, 'PATCH dueDate null and assignee');
-    expect(taskView(res.body), 'after PATCH dueDate null').toEqual({ ...taskView(t), title: 'Plan the sprint', assignee: 'bob', dueDate: null, version: 4 });
+    expect(taskView(res.body), 'after PATCH dueDate null').toEqual({
+      ...taskView(t),
+      title: 'Plan the sprint',
+      assignee: 'bob',
+      dueDate: null,
+      version: 4,
+    });
     res = await patch(http, t.id, { version: 4 });
     expectStatus(res, 200, 'PATCH with only the version');
-    expect(taskView(res.body), 'after an empty PATCH').toEqual({ ...taskView(t), title: 'Plan the sprint', assignee: 'bob', dueDate: null, version: 5 });
+    expect(taskView(res.body), 'after an empty PATCH').toEqual({
+      ...taskView(t),
+      title: 'Plan the sprint',
+      assignee: 'bob',
+      dueDate: null,
+      version: 5,
+    });
     expect(taskView((await getTask(http, t.id)).body), 'GET after the PATCHes').toEqual(taskView(res.body));
   }),
 
@@ -431,7 +599,8 @@ const correctness = [
       [{ version: 1, dueDate: '2025-02-29' }, ['dueDate']],
       [{ version: 1, title: 'fine', status: 'nope' }, ['status']],
     ];
-    for (const [body, fields] of cases) expectError(await patch(http, t.id, body), 422, 'validation_failed', `PATCH ${JSON.stringify(body)}`, fields);
+    for (const [body, fields] of cases)
+      expectError(await patch(http, t.id, body), 422, 'validation_failed', `PATCH ${JSON.stringify(body)}`, fields);
     expectError(await patch(http, t.id, [1]), 422, 'validation_failed', 'PATCH with a JSON array');
     expect(taskView((await getTask(http, t.id)).body), 'task after only invalid PATCHes').toEqual(taskView(t));
   }),
@@ -441,11 +610,22 @@ const correctness = [
     const t = await newTask(http, project, { title: 'Order' });
     expectStatus(await patch(http, t.id, { version: 1, status: 'done' }), 200, 'PATCH to version 2');
     expectError(await patch(http, `missing-${rng.int(1, 1e6)}`, { version: 1, status: 'done' }), 404, 'not_found', 'PATCH an unknown task');
-    expectError(await patch(http, `missing-${rng.int(1, 1e6)}`, { status: 'bad' }), 404, 'not_found', 'PATCH an unknown task with an invalid body');
-    expectError(await patch(http, t.id, { version: 1, status: 'bad' }), 422, 'validation_failed', 'stale version and invalid status', ['status']);
+    expectError(
+      await patch(http, `missing-${rng.int(1, 1e6)}`, { status: 'bad' }),
+      404,
+      'not_found',
+      'PATCH an unknown task with an invalid body',
+    );
+    expectError(await patch(http, t.id, { version: 1, status: 'bad' }), 422, 'validation_failed', 'stale version and invalid status', [
+      'status',
+    ]);
     expectError(await patch(http, t.id, { version: 1, status: 'todo' }), 409, 'version_conflict', 'stale version, valid body');
     expectError(await patch(http, t.id, { version: 3, status: 'todo' }), 409, 'version_conflict', 'a version from the future');
-    expect(taskView((await getTask(http, t.id)).body), 'task after the rejected PATCHes').toEqual({ ...taskView(t), status: 'done', version: 2 });
+    expect(taskView((await getTask(http, t.id)).body), 'task after the rejected PATCHes').toEqual({
+      ...taskView(t),
+      status: 'done',
+      version: 2,
+    });
   }),
 
   // ------------------------------------------------------------------ delete and routing
@@ -480,13 +660,20 @@ const stress = [
       const t = await newTask(http, project, { title: 'contended' });
       for (let round = 1; round <= 4; round++) {
         const n = 40;
-        const results = await Promise.all(Array.from({ length: n }, (_, i) => patch(http, t.id, { version: round, title: `round ${round} writer ${i}` })));
+        const results = await Promise.all(
+          Array.from({ length: n }, (_, i) => patch(http, t.id, { version: round, title: `round ${round} writer ${i}` })),
+        );
         const winners = results.map((r, i) => [r.status, i] as const).filter(([s]) => s === 200);
         const losers = results.filter((r) => r.status === 409).length;
         if (winners.length !== 1 || losers !== n - 1)
-          fail(`round ${round}: ${n} PATCHes with version ${round} at once: expected one 200 and ${n - 1} 409s, got ${winners.length} × 200 and ${losers} × 409 (statuses ${[...new Set(results.map((r) => r.status))].join(', ')})`);
+          fail(
+            `round ${round}: ${n} PATCHes with version ${round} at once: expected one 200 and ${n - 1} 409s, got ${winners.length} × 200 and ${losers} × 409 (statuses ${[...new Set(results.map((r) => r.status))].join(', ')})`,
+          );
         const now = (await getTask(http, t.id)).body as Task;
-        expect({ title: now.title, version: now.version }, `task after round ${round}`).toEqual({ title: `round ${round} writer ${winners[0]![1]}`, version: round + 1 });
+        expect({ title: now.title, version: now.version }, `task after round ${round}`).toEqual({
+          title: `round ${round} writer ${winners[0]![1]}`,
+          version: round + 1,
+        });
       }
     },
     { timeoutMs: 20_000 },
@@ -522,16 +709,22 @@ const stress = [
     async ({ http, rng }) => {
       const project = await newProject(http, rng);
       const n = 200;
-      const results = await Promise.all(Array.from({ length: n }, (_, i) => http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body: { title: `bulk ${i}` } })));
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          http.request({ method: 'POST', path: `/projects/${enc(project)}/tasks`, body: { title: `bulk ${i}` } }),
+        ),
+      );
       const bad = results.filter((r) => r.status !== 201);
-      if (bad.length) fail(`${bad.length} of ${n} concurrent creates did not answer 201 (e.g. ${bad[0]!.status} ${bad[0]!.text.slice(0, 200)})`);
+      if (bad.length)
+        fail(`${bad.length} of ${n} concurrent creates did not answer 201 (e.g. ${bad[0]!.status} ${bad[0]!.text.slice(0, 200)})`);
       const made = results.map((r) => r.body as Task);
       expect(new Set(made.map((t) => t.id)).size, 'distinct ids').toBe(n);
       const page = await list(http, project, 'limit=100&page=2');
       expect(page.meta, 'meta').toEqual({ page: 2, limit: 100, total: n, totalPages: 2 });
       const reads = await Promise.all(made.map((t) => getTask(http, t.id)));
       reads.forEach((r, i) => {
-        if (r.status !== 200 || (r.body as Task).title !== `bulk ${i}`) fail(`GET /tasks/${made[i]!.id}: expected "bulk ${i}", got ${r.status} ${r.text.slice(0, 200)}`);
+        if (r.status !== 200 || (r.body as Task).title !== `bulk ${i}`)
+          fail(`GET /tasks/${made[i]!.id}: expected "bulk ${i}", got ${r.status} ${r.text.slice(0, 200)}`);
       });
     },
     { timeoutMs: 30_000 },
@@ -544,12 +737,20 @@ const stress = [
       const made: Task[] = [];
       for (let i = 0; i < 30; i++) made.push(await newTask(http, project, { title: `p${i}` }));
       const res = await Promise.all(made.map((t, i) => patch(http, t.id, { version: 1, status: 'done', assignee: `a${i}` })));
-      expect(res.map((r) => r.status), 'statuses of 30 PATCHes on 30 tasks').toEqual(made.map(() => 200));
+      expect(
+        res.map((r) => r.status),
+        'statuses of 30 PATCHes on 30 tasks',
+      ).toEqual(made.map(() => 200));
       const done = await list(http, project, 'status=done&limit=100');
       expect(done.meta.total, 'done tasks').toBe(30);
       const victim = made[rng.int(0, made.length - 1)]!;
-      const dels = await Promise.all(Array.from({ length: 20 }, () => http.request({ method: 'DELETE', path: `/tasks/${enc(victim.id)}` })));
-      expect([dels.filter((r) => r.status === 204).length, dels.filter((r) => r.status === 404).length], '[204s, 404s] of 20 concurrent DELETEs').toEqual([1, 19]);
+      const dels = await Promise.all(
+        Array.from({ length: 20 }, () => http.request({ method: 'DELETE', path: `/tasks/${enc(victim.id)}` })),
+      );
+      expect(
+        [dels.filter((r) => r.status === 204).length, dels.filter((r) => r.status === 404).length],
+        '[204s, 404s] of 20 concurrent DELETEs',
+      ).toEqual([1, 19]);
     },
     { timeoutMs: 30_000 },
   ),
@@ -595,7 +796,10 @@ async function seedProjects(ctx: TestContext, projects: number, perProject: numb
             title: `${word(rng)} ${'·'.repeat(rng.int(0, 40))}`,
             status: rng.pick(statuses),
             assignee: rng.pick(people),
-            dueDate: rng.int(0, 4) === 0 ? null : `202${rng.int(4, 6)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
+            dueDate:
+              rng.int(0, 4) === 0
+                ? null
+                : `202${rng.int(4, 6)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
           }),
         ),
       );

@@ -1,4 +1,15 @@
-import { defineSuites, expect, fail, sample, test, type HttpLatencyDef, type HttpRequest, type HttpResponse, type Rng, type TestContext } from '@assay/sdk';
+import {
+  defineSuites,
+  expect,
+  fail,
+  sample,
+  test,
+  type HttpLatencyDef,
+  type HttpRequest,
+  type HttpResponse,
+  type Rng,
+  type TestContext,
+} from '@assay/sdk';
 
 // One server process serves every test: tests use URLs and custom codes drawn from the seeded
 // rng, and only look at links they created.
@@ -20,7 +31,9 @@ function customCode(rng: Rng, length = 12): string {
 
 function someUrl(rng: Rng): string {
   const host = rng.pick(['example.com', 'docs.example.org', 'shop.example.net', 'blog.example.io']);
-  const path = Array.from({ length: rng.int(1, 4) }, () => rng.pick(['guides', 'posts', 'items', 'a', 'b-c', 'v2', 'en', 'search'])).join('/');
+  const path = Array.from({ length: rng.int(1, 4) }, () => rng.pick(['guides', 'posts', 'items', 'a', 'b-c', 'v2', 'en', 'search'])).join(
+    '/',
+  );
   return `https://${host}/${path}/${rng.int(1, 1_000_000_000)}?ref=${rng.int(1, 999)}`;
 }
 
@@ -31,7 +44,8 @@ function expectStatus(res: HttpResponse, status: number, what: string): void {
 function expectError(res: HttpResponse, status: number, code: string, what: string): void {
   expectStatus(res, status, what);
   const err = (res.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (typeof err !== 'object' || err === null) fail(`${what}: expected a JSON body { "error": { "code", "message" } }, got ${res.text.slice(0, 200) || '(empty body)'}`);
+  if (typeof err !== 'object' || err === null)
+    fail(`${what}: expected a JSON body { "error": { "code", "message" } }, got ${res.text.slice(0, 200) || '(empty body)'}`);
   expect(err.code, `${what}: error.code`).toBe(code);
   expect(typeof err.message === 'string' && err.message.length > 0, `${what}: error.message is a non-empty string`).toBe(true);
 }
@@ -104,7 +118,8 @@ const correctness = [
     const url = someUrl(rng);
     const made: Link[] = [];
     for (let i = 0; i < 40; i++) made.push(await shorten(http, { url: i % 2 ? url : someUrl(rng) }));
-    for (const l of made) if (!GENERATED.test(l.code)) fail(`generated code ${JSON.stringify(l.code)} is not 7 characters from 0-9, A-Z, a-z`);
+    for (const l of made)
+      if (!GENERATED.test(l.code)) fail(`generated code ${JSON.stringify(l.code)} is not 7 characters from 0-9, A-Z, a-z`);
     expect(new Set(made.map((l) => l.code)).size, 'distinct codes among 40 links').toBe(40);
     for (const l of made) await expectRedirect(http, l.code, l.url);
   }),
@@ -116,7 +131,12 @@ const correctness = [
     const upper = lower.toUpperCase();
     const urls = [someUrl(rng), someUrl(rng), someUrl(rng), someUrl(rng)];
     const codes = [four, sixteen, lower, upper];
-    for (let i = 0; i < 4; i++) expect(view(await shorten(http, { url: urls[i], code: codes[i] })), `created with code ${codes[i]}`).toEqual({ code: codes[i], url: urls[i], visits: 0 });
+    for (let i = 0; i < 4; i++)
+      expect(view(await shorten(http, { url: urls[i], code: codes[i] })), `created with code ${codes[i]}`).toEqual({
+        code: codes[i],
+        url: urls[i],
+        visits: 0,
+      });
     for (let i = 0; i < 4; i++) await expectRedirect(http, codes[i]!, urls[i]!);
     expectError(await http.request({ method: 'GET', path: `/P${lower.slice(1)}` }), 404, 'not_found', 'a code differing only in case');
   }),
@@ -128,7 +148,12 @@ const correctness = [
 
   test('a generated code cannot be taken again as a custom code', async ({ http, rng }) => {
     const link = await shorten(http, { url: someUrl(rng) });
-    expectError(await post(http, { url: 'https://example.com/hijack', code: link.code }), 409, 'code_taken', 'POST /links with an existing generated code');
+    expectError(
+      await post(http, { url: 'https://example.com/hijack', code: link.code }),
+      409,
+      'code_taken',
+      'POST /links with an existing generated code',
+    );
     await expectRedirect(http, link.code, link.url);
   }),
 
@@ -173,16 +198,41 @@ const correctness = [
   }),
 
   test('redirects to the URL exactly as it was submitted', async ({ http }) => {
-    for (const url of ['https://example.com', 'https://EXAMPLE.com/Mixed/Case', 'http://example.com/a/../b?x=1&x=2', 'https://example.com/path#section-2']) {
+    for (const url of [
+      'https://example.com',
+      'https://EXAMPLE.com/Mixed/Case',
+      'http://example.com/a/../b?x=1&x=2',
+      'https://example.com/path#section-2',
+    ]) {
       const link = await shorten(http, { url });
       await expectRedirect(http, link.code, url, `redirect for ${url}`);
     }
   }),
 
   test('a body that is not a JSON object is 422', async ({ http }) => {
-    expectError(await http.request({ method: 'POST', path: '/links', headers: { 'content-type': 'application/json' }, body: '{"url": "https://example.com' }), 422, 'validation_failed', 'POST malformed JSON');
+    expectError(
+      await http.request({
+        method: 'POST',
+        path: '/links',
+        headers: { 'content-type': 'application/json' },
+        body: '{"url": "https://example.com',
+      }),
+      422,
+      'validation_failed',
+      'POST malformed JSON',
+    );
     expectError(await post(http, ['https://example.com']), 422, 'validation_failed', 'POST a JSON array');
-    expectError(await http.request({ method: 'POST', path: '/links', headers: { 'content-type': 'application/json' }, body: '"https://example.com"' }), 422, 'validation_failed', 'POST a JSON string');
+    expectError(
+      await http.request({
+        method: 'POST',
+        path: '/links',
+        headers: { 'content-type': 'application/json' },
+        body: '"https://example.com"',
+      }),
+      422,
+      'validation_failed',
+      'POST a JSON string',
+    );
   }),
 
   // ------------------------------------------------------------------ stats and routes
@@ -197,7 +247,12 @@ const correctness = [
   }),
 
   test('unknown routes and codes are 404', async ({ http, rng }) => {
-    expectError(await http.request({ method: 'GET', path: `/${customCode(rng, 16)}` }), 404, 'not_found', 'GET an unknown 16-character code');
+    expectError(
+      await http.request({ method: 'GET', path: `/${customCode(rng, 16)}` }),
+      404,
+      'not_found',
+      'GET an unknown 16-character code',
+    );
     expectError(await http.request({ method: 'GET', path: `/links/${customCode(rng, 16)}` }), 404, 'not_found', 'GET /links/<unknown>');
     expectError(await http.request({ method: 'GET', path: '/' }), 404, 'not_found', 'GET /');
     expectError(await http.request({ method: 'GET', path: '/links/a/b' }), 404, 'not_found', 'GET /links/a/b');
@@ -213,14 +268,19 @@ const stress = [
       const urls = Array.from({ length: 300 }, (_, i) => `${someUrl(rng)}&n=${i}`);
       const res = await Promise.all(urls.map((url) => post(http, { url })));
       const bad = res.filter((r) => r.status !== 201);
-      if (bad.length) fail(`${bad.length} of 300 concurrent creates did not answer 201 (e.g. ${bad[0]!.status} ${bad[0]!.text.slice(0, 200)})`);
+      if (bad.length)
+        fail(`${bad.length} of 300 concurrent creates did not answer 201 (e.g. ${bad[0]!.status} ${bad[0]!.text.slice(0, 200)})`);
       const codes = res.map((r) => (r.body as Link).code);
-      for (const c of codes) if (!GENERATED.test(String(c))) fail(`generated code ${JSON.stringify(c)} is not 7 characters from 0-9, A-Z, a-z`);
+      for (const c of codes)
+        if (!GENERATED.test(String(c))) fail(`generated code ${JSON.stringify(c)} is not 7 characters from 0-9, A-Z, a-z`);
       const distinct = new Set(codes).size;
       if (distinct !== 300) fail(`300 concurrent creates gave only ${distinct} distinct codes`);
       const hops = await Promise.all(codes.map((c) => http.request({ method: 'GET', path: `/${c}` })));
       const wrong = hops.map((h, i) => [h, i] as const).filter(([h, i]) => h.status !== 302 || h.headers.location !== urls[i]);
-      if (wrong.length) fail(`${wrong.length} of 300 codes do not redirect to their own URL (e.g. /${codes[wrong[0]![1]]} → ${wrong[0]![0].status} ${wrong[0]![0].headers.location ?? ''})`);
+      if (wrong.length)
+        fail(
+          `${wrong.length} of 300 codes do not redirect to their own URL (e.g. /${codes[wrong[0]![1]]} → ${wrong[0]![0].status} ${wrong[0]![0].headers.location ?? ''})`,
+        );
     },
     { timeoutMs: 30_000 },
   ),
@@ -234,7 +294,10 @@ const stress = [
         const res = await Promise.all(urls.map((url) => post(http, { url, code })));
         const won = res.map((r, i) => [r.status, i] as const).filter(([s]) => s === 201);
         const lost = res.filter((r) => r.status === 409).length;
-        if (won.length !== 1 || lost !== 39) fail(`round ${round}: 40 creates of code ${code} at once: expected one 201 and 39 × 409, got ${won.length} × 201 and ${lost} × 409`);
+        if (won.length !== 1 || lost !== 39)
+          fail(
+            `round ${round}: 40 creates of code ${code} at once: expected one 201 and 39 × 409, got ${won.length} × 201 and ${lost} × 409`,
+          );
         await expectRedirect(http, code, urls[won[0]![1]]!, `GET /${code} after the race`);
       }
     },
@@ -250,7 +313,10 @@ const stress = [
       const bad = res.filter((r) => r.status !== 302).length;
       if (bad) fail(`${bad} of ${res.length} concurrent redirects did not answer 302`);
       const counted = await Promise.all(links.map((l) => stats(http, l.code)));
-      expect(counted.map((s) => s.visits), 'visits per link').toEqual(links.map((_, i) => 10 + 10 * i));
+      expect(
+        counted.map((s) => s.visits),
+        'visits per link',
+      ).toEqual(links.map((_, i) => 10 + 10 * i));
     },
     { timeoutMs: 20_000 },
   ),
@@ -283,7 +349,9 @@ const redirectLatency: HttpLatencyDef = {
             method: 'POST',
             path: '/links',
             // Long tracking URLs, as marketing links are: about 1,000 characters each.
-            body: { url: `${someUrl(ctx.rng)}&utm_source=newsletter&utm_medium=email&utm_campaign=${customCode(ctx.rng, 24)}&utm_content=${customCode(ctx.rng, 880)}` },
+            body: {
+              url: `${someUrl(ctx.rng)}&utm_source=newsletter&utm_medium=email&utm_campaign=${customCode(ctx.rng, 24)}&utm_content=${customCode(ctx.rng, 880)}`,
+            },
           }),
         ),
       );

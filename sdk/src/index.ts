@@ -166,7 +166,11 @@ export const DEFAULT_PROBE_SIZES: readonly number[] = [256, 512, 1024, 2048, 409
 /** Thrown by `expect`; the driver reports expected/actual for sample tests only. */
 export class AssertionFailure extends Error {
   override readonly name = 'AssertionFailure';
-  constructor(message: string, readonly expected?: unknown, readonly actual?: unknown) {
+  constructor(
+    message: string,
+    readonly expected?: unknown,
+    readonly actual?: unknown,
+  ) {
     super(message);
   }
 }
@@ -189,7 +193,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 function show(v: unknown): string {
@@ -205,10 +211,12 @@ function show(v: unknown): string {
 export function expect(actual: unknown, what = 'value') {
   return {
     toBe(expected: unknown): void {
-      if (!Object.is(actual, expected)) throw new AssertionFailure(`${what}: expected ${show(expected)}, got ${show(actual)}`, expected, actual);
+      if (!Object.is(actual, expected))
+        throw new AssertionFailure(`${what}: expected ${show(expected)}, got ${show(actual)}`, expected, actual);
     },
     toEqual(expected: unknown): void {
-      if (!deepEqual(actual, expected)) throw new AssertionFailure(`${what}: expected ${show(expected)}, got ${show(actual)}`, expected, actual);
+      if (!deepEqual(actual, expected))
+        throw new AssertionFailure(`${what}: expected ${show(expected)}, got ${show(actual)}`, expected, actual);
     },
     toSatisfy(predicate: (v: unknown) => boolean, description: string): void {
       if (!predicate(actual)) throw new AssertionFailure(`${what}: expected ${description}, got ${show(actual)}`, description, actual);
@@ -223,10 +231,15 @@ export async function expectRejects(promise: Promise<unknown>, name?: string, wh
     value = await promise;
   } catch (e) {
     if (!isRemoteError(e)) throw e;
-    if (name && e.remoteName !== name) throw new AssertionFailure(`${what}: expected a ${name}, got ${e.remoteName}: ${e.message}`, name, e.remoteName);
+    if (name && e.remoteName !== name)
+      throw new AssertionFailure(`${what}: expected a ${name}, got ${e.remoteName}: ${e.message}`, name, e.remoteName);
     return e;
   }
-  throw new AssertionFailure(`${what}: expected it to throw${name ? ` a ${name}` : ''}, it returned ${show(value)}`, name ?? 'an error', value);
+  throw new AssertionFailure(
+    `${what}: expected it to throw${name ? ` a ${name}` : ''}, it returned ${show(value)}`,
+    name ?? 'an error',
+    value,
+  );
 }
 
 /** Fails the test with a message. */
@@ -241,7 +254,10 @@ export function fail(message: string, expected?: unknown, actual?: unknown): nev
 export async function within<T>(promise: Promise<T>, ms: number, what = 'the call'): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AssertionFailure(`${what} did not settle within ${ms} ms`, `settled within ${ms} ms`, 'still pending')), ms);
+    timer = setTimeout(
+      () => reject(new AssertionFailure(`${what} did not settle within ${ms} ms`, `settled within ${ms} ms`, 'still pending')),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, late]);

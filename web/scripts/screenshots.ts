@@ -14,11 +14,14 @@ import { loadConfig, createLogger } from '@assay/platform';
 import { createGradingEngine } from '@assay/worker';
 import { startTestApi } from '../../api/src/testing';
 
-const [problem = 'lru-cache', file = 'problems/lru-cache/reference/solution.ts', out = join(tmpdir(), 'assay-shots')] = process.argv.slice(2);
+const [problem = 'lru-cache', file = 'problems/lru-cache/reference/solution.ts', out = join(tmpdir(), 'assay-shots')] =
+  process.argv.slice(2);
 const language = /\.[cm]?ts$/.test(extname(file)) ? 'typescript' : 'javascript';
 mkdirSync(out, { recursive: true });
 
-const t = await startTestApi('web-shots', { RUN_WORKER: 'true', WORKER_CONCURRENCY: '1' }, async () => createGradingEngine(loadConfig(), createLogger({ logLevel: 'silent' }, 'shots')));
+const t = await startTestApi('web-shots', { RUN_WORKER: 'true', WORKER_CONCURRENCY: '1' }, async () =>
+  createGradingEngine(loadConfig(), createLogger({ logLevel: 'silent' }, 'shots')),
+);
 const profile = mkdtempSync(join(tmpdir(), 'assay-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
@@ -40,7 +43,9 @@ try {
   await page.waitForSelector('.result .badge', { timeout: 300_000 });
   await page.locator('.submission-id').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(out, 'result.png'), fullPage: true });
-  console.log(`${await page.locator('.result .badge').first().innerText()} ${await page.locator('.result .score').innerText()} — screenshots in ${out}`);
+  console.log(
+    `${await page.locator('.result .badge').first().innerText()} ${await page.locator('.result .score').innerText()} — screenshots in ${out}`,
+  );
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

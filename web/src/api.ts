@@ -1,6 +1,16 @@
 /** The page's client of the Assay API (same origin): typed calls, problem+json errors, the stored API key. */
 import type { z } from 'zod';
-import type { Language, ProgressEvent, SubmissionStatus, ProblemDetailSchema, ProblemDetailsSchema, ProblemSummarySchema, SubmissionListSchema, SubmissionSchema, SubmissionSummarySchema } from '@assay/contracts';
+import type {
+  Language,
+  ProgressEvent,
+  SubmissionStatus,
+  ProblemDetailSchema,
+  ProblemDetailsSchema,
+  ProblemSummarySchema,
+  SubmissionListSchema,
+  SubmissionSchema,
+  SubmissionSummarySchema,
+} from '@assay/contracts';
 import { streamSse } from './sse';
 
 export type ProblemSummary = z.infer<typeof ProblemSummarySchema>;
@@ -51,11 +61,22 @@ export async function errorFrom(res: Response): Promise<ApiError> {
   try {
     const body = JSON.parse(text) as Partial<ProblemDetails>;
     if (body && typeof body === 'object' && typeof body.detail === 'string')
-      return new ApiError(res.status, { type: String(body.type ?? ''), title: String(body.title ?? res.statusText), status: res.status, detail: body.detail, ...(Array.isArray(body.errors) ? { errors: body.errors } : {}) });
+      return new ApiError(res.status, {
+        type: String(body.type ?? ''),
+        title: String(body.title ?? res.statusText),
+        status: res.status,
+        detail: body.detail,
+        ...(Array.isArray(body.errors) ? { errors: body.errors } : {}),
+      });
   } catch {
     /* not JSON */
   }
-  return new ApiError(res.status, { type: 'about:blank', title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 500) || `the server answered ${res.status}` });
+  return new ApiError(res.status, {
+    type: 'about:blank',
+    title: res.statusText || `HTTP ${res.status}`,
+    status: res.status,
+    detail: text.slice(0, 500) || `the server answered ${res.status}`,
+  });
 }
 
 async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -63,11 +84,21 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   try {
     res = await fetch(path, {
       method,
-      headers: { accept: 'application/json', ...authHeaders(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        accept: 'application/json',
+        ...authHeaders(),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (e) {
-    throw new ApiError(0, { type: 'about:blank', title: 'Network error', status: 0, detail: `could not reach the API (${(e as Error).message}); check your connection and retry` });
+    throw new ApiError(0, {
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      detail: `could not reach the API (${(e as Error).message}); check your connection and retry`,
+    });
   }
   if (!res.ok) throw await errorFrom(res);
   return (await res.json()) as T;
@@ -77,7 +108,11 @@ export const listProblems = () => call<{ items: ProblemSummary[] }>('GET', '/v1/
 export const getProblem = (id: string) => call<ProblemDetail>('GET', `/v1/problems/${encodeURIComponent(id)}`);
 export const getSubmission = (id: string) => call<Submission>('GET', `/v1/submissions/${encodeURIComponent(id)}`);
 
-export function createSubmission(req: { problemId: string; language: Language; files: Array<{ path: string; content: string }> }): Promise<Submission> {
+export function createSubmission(req: {
+  problemId: string;
+  language: Language;
+  files: Array<{ path: string; content: string }>;
+}): Promise<Submission> {
   return call<Submission>('POST', '/v1/submissions', req, { 'idempotency-key': crypto.randomUUID() });
 }
 

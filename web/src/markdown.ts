@@ -45,8 +45,12 @@ function renderSpan(raw: string): string {
   });
   s = s.replace(/\*\*(?=\S)([^*]+?)(?<=\S)\*\*/g, '<strong>$1</strong>');
   s = s.replace(/__(?=\S)([^_]+?)(?<=\S)__/g, '<strong>$1</strong>');
-  s = s.replace(/(^|[^\w*])\*(?=[^\s*])([^*]*?[^\s*])?\*(?![\w*])/g, (_w, pre: string, body: string | undefined) => (body === undefined ? _w : `${pre}<em>${body}</em>`));
-  s = s.replace(/(^|[^\w_])_(?=[^\s_])([^_]*?[^\s_])?_(?![\w_])/g, (_w, pre: string, body: string | undefined) => (body === undefined ? _w : `${pre}<em>${body}</em>`));
+  s = s.replace(/(^|[^\w*])\*(?=[^\s*])([^*]*?[^\s*])?\*(?![\w*])/g, (_w, pre: string, body: string | undefined) =>
+    body === undefined ? _w : `${pre}<em>${body}</em>`,
+  );
+  s = s.replace(/(^|[^\w_])_(?=[^\s_])([^_]*?[^\s_])?_(?![\w_])/g, (_w, pre: string, body: string | undefined) =>
+    body === undefined ? _w : `${pre}<em>${body}</em>`,
+  );
   return s.replace(/\\([\\`*_[\]()#|-])/g, '$1');
 }
 
@@ -62,7 +66,10 @@ const QUOTE = /^ {0,3}>\s?(.*)$/;
 const TABLE_SEP = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
 export function renderMarkdown(md: string): string {
-  const lines = md.replace(/\r\n?/g, '\n').replace(/\u0000/g, '\ufffd').split('\n');
+  const lines = md
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u0000/g, '\ufffd')
+    .split('\n');
   return renderBlocks(lines);
 }
 
@@ -71,7 +78,12 @@ function renderBlocks(lines: string[]): string {
   let i = 0;
   const blank = (l: string | undefined) => l === undefined || l.trim() === '';
   const startsBlock = (l: string, next: string | undefined) =>
-    FENCE.test(l) || HEADING.test(l) || RULE.test(l) || ITEM.test(l) || QUOTE.test(l) || (l.includes('|') && next !== undefined && TABLE_SEP.test(next));
+    FENCE.test(l) ||
+    HEADING.test(l) ||
+    RULE.test(l) ||
+    ITEM.test(l) ||
+    QUOTE.test(l) ||
+    (l.includes('|') && next !== undefined && TABLE_SEP.test(next));
 
   while (i < lines.length) {
     const line = lines[i]!;
@@ -108,7 +120,9 @@ function renderBlocks(lines: string[]): string {
       i += 2;
       while (i < lines.length && !blank(lines[i]) && lines[i]!.includes('|')) rows.push(splitRow(lines[i++]!));
       const cells = (r: string[], tag: 'th' | 'td') => head.map((_h, k) => `<${tag}>${renderInline(r[k] ?? '')}</${tag}>`).join('');
-      out.push(`<table><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${rows.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('')}</tbody></table>`);
+      out.push(
+        `<table><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${rows.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('')}</tbody></table>`,
+      );
       continue;
     }
     if (QUOTE.test(line)) {
@@ -128,7 +142,8 @@ function renderBlocks(lines: string[]): string {
       continue;
     }
     const para: string[] = [];
-    while (i < lines.length && !blank(lines[i]) && (para.length === 0 || !startsBlock(lines[i]!, lines[i + 1]))) para.push(lines[i++]!.trim());
+    while (i < lines.length && !blank(lines[i]) && (para.length === 0 || !startsBlock(lines[i]!, lines[i + 1])))
+      para.push(lines[i++]!.trim());
     out.push(`<p>${renderInline(para.join('\n'))}</p>`);
   }
   return out.join('\n');
@@ -153,7 +168,12 @@ function renderList(lines: string[], start: number): [string, number] {
       // A blank line continues the list only when the next line is still part of it.
       const next = lines[i + 1];
       const nm = next === undefined ? null : ITEM.exec(next);
-      if (next !== undefined && ((nm && nm[1]!.length >= indent) || /^\s/.test(next)) && (!nm || nm[1]!.length > indent || /\d/.test(nm[2]!) === ordered) && next.trim() !== '') {
+      if (
+        next !== undefined &&
+        ((nm && nm[1]!.length >= indent) || /^\s/.test(next)) &&
+        (!nm || nm[1]!.length > indent || /\d/.test(nm[2]!) === ordered) &&
+        next.trim() !== ''
+      ) {
         items.at(-1)!.push('');
         i++;
         continue;
@@ -189,7 +209,10 @@ function splitRow(line: string): string[] {
   const cells: string[] = [];
   let cur = '';
   let ticks = 0;
-  const s = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const s = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   for (let k = 0; k < s.length; k++) {
     const c = s[k]!;
     if (c === '\\' && s[k + 1] === '|') {

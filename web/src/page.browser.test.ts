@@ -36,9 +36,29 @@ export function hostileResult(problemId: string, language: Result['language']): 
         passed: 17,
         total: 18,
         tests: [
-          { name: 'evicts the least recently used key', status: 'passed', durationMs: 3.2, sample: true, expected: [1, null, 3], actual: [1, null, 3] },
-          { name: `sample: get refreshes recency ${XSS}`, status: 'failed', durationMs: 1.4, sample: true, message: `expected 'two' but got ${XSS}`, expected: { get: 'two' }, actual: { get: XSS } },
-          ...Array.from({ length: 15 }, (_v, i) => ({ name: `hidden #${i + 1}`, status: 'passed' as const, durationMs: 0.5 + i / 10, sample: false })),
+          {
+            name: 'evicts the least recently used key',
+            status: 'passed',
+            durationMs: 3.2,
+            sample: true,
+            expected: [1, null, 3],
+            actual: [1, null, 3],
+          },
+          {
+            name: `sample: get refreshes recency ${XSS}`,
+            status: 'failed',
+            durationMs: 1.4,
+            sample: true,
+            message: `expected 'two' but got ${XSS}`,
+            expected: { get: 'two' },
+            actual: { get: XSS },
+          },
+          ...Array.from({ length: 15 }, (_v, i) => ({
+            name: `hidden #${i + 1}`,
+            status: 'passed' as const,
+            durationMs: 0.5 + i / 10,
+            sample: false,
+          })),
           { name: 'hidden #16', status: 'timeout', durationMs: 2000, sample: false, message: 'timed out after 2000 ms' },
         ],
       },
@@ -46,11 +66,36 @@ export function hostileResult(problemId: string, language: Result['language']): 
       { name: 'complexity', weight: 30, passed: 1, total: 2, tests: [] },
     ],
     latency: [
-      { operation: 'get', unit: 'us', candidate: { p50: 1.9, p95: 2.6, p99: 4.1 }, reference: { p50: 0.8, p95: 1.1, p99: 1.9 }, ratio: 2.4, allowedRatio: 5, passed: true },
-      { operation: 'put (evicting)', unit: 'us', candidate: { p50: 41.5, p95: 60.2, p99: 80 }, reference: { p50: 1.1, p95: 1.5, p99: 2.2 }, ratio: 37.7, allowedRatio: 5, passed: false },
+      {
+        operation: 'get',
+        unit: 'us',
+        candidate: { p50: 1.9, p95: 2.6, p99: 4.1 },
+        reference: { p50: 0.8, p95: 1.1, p99: 1.9 },
+        ratio: 2.4,
+        allowedRatio: 5,
+        passed: true,
+      },
+      {
+        operation: 'put (evicting)',
+        unit: 'us',
+        candidate: { p50: 41.5, p95: 60.2, p99: 80 },
+        reference: { p50: 1.1, p95: 1.5, p99: 2.2 },
+        ratio: 37.7,
+        allowedRatio: 5,
+        passed: false,
+      },
     ],
     complexity: [
-      { operation: 'get', sizes: [256, 1024, 4096, 16384, 65536], nsPerOp: [40, 41, 43, 42, 44], exponent: 0.02, interval: [-0.03, 0.06], class: 'sublinear', confident: true, expected: 'sublinear' },
+      {
+        operation: 'get',
+        sizes: [256, 1024, 4096, 16384, 65536],
+        nsPerOp: [40, 41, 43, 42, 44],
+        exponent: 0.02,
+        interval: [-0.03, 0.06],
+        class: 'sublinear',
+        confident: true,
+        expected: 'sublinear',
+      },
       {
         operation: 'put',
         sizes: [256, 1024, 4096, 16384, 65536],
@@ -63,8 +108,19 @@ export function hostileResult(problemId: string, language: Result['language']): 
         hint: `\`put\` grows linearly with the cache size; expected sublinearly. Keep a Map from key to a linked-list node. ${XSS}`,
       },
     ],
-    staticHints: [{ file: 'solution.ts', line: 12, pattern: 'indexOf', message: `\`indexOf\` on the key list inside \`put\` scans every key ${XSS}`, status: 'confirmed' }],
-    compile: { ok: true, diagnostics: [{ file: 'solution.ts', line: 3, column: 7, message: `'unused' is declared but never used ${XSS}` }] },
+    staticHints: [
+      {
+        file: 'solution.ts',
+        line: 12,
+        pattern: 'indexOf',
+        message: `\`indexOf\` on the key list inside \`put\` scans every key ${XSS}`,
+        status: 'confirmed',
+      },
+    ],
+    compile: {
+      ok: true,
+      diagnostics: [{ file: 'solution.ts', line: 3, column: 7, message: `'unused' is declared but never used ${XSS}` }],
+    },
     resources: { cpuMs: 1840, peakMemoryBytes: 61_000_000, wallMs: 5230 },
     output: { stdout: `debug: cache size 2\n${XSS}\n`, stderr: 'warning: something odd\n', truncated: false },
     timings: { queuedAt: now, startedAt: now, finishedAt: now },
@@ -210,12 +266,19 @@ describe.skipIf(!CHROMIUM)('the web page in a browser', () => {
     for (const language of ['typescript', 'javascript'] as const) {
       const res = await t.request('POST', '/v1/submissions', {
         headers: { authorization: `Bearer ${key}` },
-        body: { problemId: 'lru-cache', language, files: [{ path: language === 'typescript' ? 'solution.ts' : 'solution.js', content: 'export class LRUCache {}' }] },
+        body: {
+          problemId: 'lru-cache',
+          language,
+          files: [{ path: language === 'typescript' ? 'solution.ts' : 'solution.js', content: 'export class LRUCache {}' }],
+        },
       });
       expect(res.status).toBe(202);
     }
     const deadline = Date.now() + 20_000;
-    while ((await t.request('GET', '/v1/submissions?status=completed', { headers: { authorization: `Bearer ${key}` } })).body.items.length < 2 && Date.now() < deadline)
+    while (
+      (await t.request('GET', '/v1/submissions?status=completed', { headers: { authorization: `Bearer ${key}` } })).body.items.length < 2 &&
+      Date.now() < deadline
+    )
       await new Promise((r) => setTimeout(r, 100));
     await page.reload();
     await page.waitForSelector('table.submissions tbody tr:has(.badge-partial)');

@@ -39,7 +39,9 @@ describe('the web page, served by the API', () => {
     expect(js.headers.get('etag')).toBeTruthy();
 
     // What a browser sends to revalidate (fetch adds "no-cache" to a bare conditional request).
-    const again = await t.request('GET', '/assets/app.js', { headers: { 'if-none-match': js.headers.get('etag')!, 'cache-control': 'max-age=0' } });
+    const again = await t.request('GET', '/assets/app.js', {
+      headers: { 'if-none-match': js.headers.get('etag')!, 'cache-control': 'max-age=0' },
+    });
     expect(again.status).toBe(304);
 
     const css = await t.request('GET', '/assets/app.css');

@@ -67,7 +67,11 @@ export function webRouter(): Router {
     return b;
   };
   // Revalidate every time (ETags make it cheap): a new deployment is picked up on the next load.
-  const send = (res: Response, type: string, body: Uint8Array) => res.type(type).set('Cache-Control', 'no-cache').send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  const send = (res: Response, type: string, body: Uint8Array) =>
+    res
+      .type(type)
+      .set('Cache-Control', 'no-cache')
+      .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 
   r.get(PAGE_ROUTES, (_req, res) => {
     res.set('Content-Security-Policy', PAGE_CSP);

@@ -29,7 +29,8 @@ export class SseParser {
       if (sep === 1 && this.buf[nl] === '\r' && nl === this.buf.length - 1) break;
       this.buf = this.buf.slice(nl + sep);
       if (line === '') {
-        if (this.data.length) out.push({ event: this.event || 'message', data: this.data.join('\n'), ...(this.id !== undefined ? { id: this.id } : {}) });
+        if (this.data.length)
+          out.push({ event: this.event || 'message', data: this.data.join('\n'), ...(this.id !== undefined ? { id: this.id } : {}) });
         this.event = '';
         this.data = [];
         this.id = undefined;

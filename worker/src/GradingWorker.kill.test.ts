@@ -10,7 +10,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblem, createPool, type Pool, migrate, recordProblemVersion, getSubmission, insertSubmission, createQueues, enqueueGrading, type Queues } from '@assay/platform';
+import {
+  createPool,
+  type Pool,
+  migrate,
+  recordProblemVersion,
+  getSubmission,
+  insertSubmission,
+  createQueues,
+  enqueueGrading,
+  type Queues,
+} from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,7 +32,11 @@ let queues: Queues;
 const children: ChildProcess[] = [];
 
 function startWorker(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
@@ -35,7 +50,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${output ? `; worker output:\n${output().slice(-4000)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${output ? `; worker output:\n${output().slice(-4000)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -45,7 +61,12 @@ const sandboxContainers = async (submissionId: string) =>
   docker.listContainers({ all: true, filters: JSON.stringify({ label: ['assay.sandbox=1', `assay.submission=${submissionId}`] }) });
 
 beforeAll(async () => {
-  env = await createTestEnv('kill', { WORKER_LOCK_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1', SHUTDOWN_TIMEOUT_MS: '20000' });
+  env = await createTestEnv('kill', {
+    WORKER_LOCK_MS: '3000',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+    WORKER_CONCURRENCY: '1',
+    SHUTDOWN_TIMEOUT_MS: '20000',
+  });
   await migrate(env.config.databaseUrl);
   pool = createPool(env.config);
   queues = createQueues(env.config);
@@ -81,23 +102,34 @@ describe('a worker killed mid-grading', () => {
     await enqueueGrading(queues, env.config, id);
 
     const first = startWorker();
-    await until('the first worker to start grading in a container', async () => {
-      const s = await getSubmission(pool, id);
-      return s?.status === 'running' && (await sandboxContainers(id)).length > 0 ? true : undefined;
-    }, 120_000, first.output);
+    await until(
+      'the first worker to start grading in a container',
+      async () => {
+        const s = await getSubmission(pool, id);
+        return s?.status === 'running' && (await sandboxContainers(id)).length > 0 ? true : undefined;
+      },
+      120_000,
+      first.output,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     expect((await sandboxContainers(id)).length).toBeGreaterThan(0);
 
     const second = startWorker();
-    const done = await until('the second worker to finish the job', async () => {
-      const s = await getSubmission(pool, id);
-      return s?.status === 'completed' ? s : undefined;
-    }, 120_000, second.output);
+    const done = await until(
+      'the second worker to finish the job',
+      async () => {
+        const s = await getSubmission(pool, id);
+        return s?.status === 'completed' ? s : undefined;
+      },
+      120_000,
+      second.output,
+    );
     // The verdict itself is the engine's business (timing suites may vary under this test's load); it must be a real one.
     expect(done.result?.verdict).toBeDefined();
     expect(done.result?.verdict).not.toBe('internal_error');
-    if (done.result?.verdict !== 'accepted') console.warn(`reference graded ${done.result?.verdict} (${done.result?.score}): ${done.result?.summary}`);
+    if (done.result?.verdict !== 'accepted')
+      console.warn(`reference graded ${done.result?.verdict} (${done.result?.score}): ${done.result?.summary}`);
     expect(done.attempts).toBeGreaterThanOrEqual(2);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE submission_id = $1', [id]);
     expect(rows[0]!.n).toBe(1);

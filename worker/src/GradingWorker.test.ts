@@ -7,7 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblem, createPool, type Pool, migrate, recordProblemVersion, getSubmission, insertSubmission, type Submission, readProgress, createQueues, enqueueGrading, type Queues } from '@assay/platform';
+import {
+  createPool,
+  type Pool,
+  migrate,
+  recordProblemVersion,
+  getSubmission,
+  insertSubmission,
+  type Submission,
+  readProgress,
+  createQueues,
+  enqueueGrading,
+  type Queues,
+} from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import type { Result } from '@assay/contracts';
 import type { GradingEngine } from './engine';
 import { startWorkers, type RunningWorkers } from './startWorkers';
@@ -64,9 +77,19 @@ async function submit(steps: Step[]): Promise<string> {
   const id = randomUUID();
   script.set(id, steps);
   await insertSubmission(pool, {
-    id, orgId: null, apiKeyId: null, problemId: 'lru-cache', problemVersion: pkg.manifest.version, language: 'typescript',
-    files: [{ path: 'solution.ts', content: 'export class LRUCache {}' }], callbackUrl: null, callbackSecret: null,
-    idempotencyScope: null, idempotencyKey: null, requestHash: 'x', clientAddress: null,
+    id,
+    orgId: null,
+    apiKeyId: null,
+    problemId: 'lru-cache',
+    problemVersion: pkg.manifest.version,
+    language: 'typescript',
+    files: [{ path: 'solution.ts', content: 'export class LRUCache {}' }],
+    callbackUrl: null,
+    callbackSecret: null,
+    idempotencyScope: null,
+    idempotencyKey: null,
+    requestHash: 'x',
+    clientAddress: null,
   });
   await enqueueGrading(queues, env.config, id);
   return id;
@@ -82,7 +105,8 @@ async function finished(id: string): Promise<Submission> {
   }
 }
 
-const resultRows = async (id: string) => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE submission_id = $1', [id])).rows[0]!.n;
+const resultRows = async (id: string) =>
+  (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE submission_id = $1', [id])).rows[0]!.n;
 
 beforeAll(async () => {
   env = await createTestEnv('grading_worker', { GRADING_ATTEMPTS: '3', GRADING_BACKOFF_MS: '20', WORKER_CONCURRENCY: '2' });
@@ -107,7 +131,12 @@ describe('GradingWorker', () => {
     const s = await finished(id);
     expect(s).toMatchObject({ status: 'completed', attempts: 1, result: { verdict: 'accepted' } });
     const progress = await readProgress(redis, env.config.queuePrefix, id);
-    expect(progress.map((m) => (m.type === 'status' ? m.status : m.event.stage))).toEqual(['running', 'compiling', 'finished', 'completed']);
+    expect(progress.map((m) => (m.type === 'status' ? m.status : m.event.stage))).toEqual([
+      'running',
+      'compiling',
+      'finished',
+      'completed',
+    ]);
   });
 
   it('retries an internal error with backoff, then completes', async () => {
@@ -116,7 +145,9 @@ describe('GradingWorker', () => {
     expect(s).toMatchObject({ status: 'completed', result: { verdict: 'accepted' } });
     expect(calls.get(id)).toBe(2);
     expect(await resultRows(id)).toBe(1);
-    const statuses = (await readProgress(redis, env.config.queuePrefix, id)).filter((m) => m.type === 'status').map((m) => m.type === 'status' && m.status);
+    const statuses = (await readProgress(redis, env.config.queuePrefix, id))
+      .filter((m) => m.type === 'status')
+      .map((m) => m.type === 'status' && m.status);
     expect(statuses).toEqual(['running', 'queued', 'running', 'completed']);
   });
 

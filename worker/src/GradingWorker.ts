@@ -8,7 +8,27 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Result } from '@assay/contracts';
-import { type Config, inTransaction, type Pool, loadProblemAt, finishSubmission, getSubmission, markRetrying, markRunning, type Submission, createDeliveries, type WebhookEvent, gradingDuration, publishProgress, type ProgressMessage, enqueueDeliveries, GRADING_QUEUE, redisConnection, type GradingJobData, type Queues } from '@assay/platform';
+import {
+  type Config,
+  inTransaction,
+  type Pool,
+  loadProblemAt,
+  finishSubmission,
+  getSubmission,
+  markRetrying,
+  markRunning,
+  type Submission,
+  createDeliveries,
+  type WebhookEvent,
+  gradingDuration,
+  publishProgress,
+  type ProgressMessage,
+  enqueueDeliveries,
+  GRADING_QUEUE,
+  redisConnection,
+  type GradingJobData,
+  type Queues,
+} from '@assay/platform';
 import type { GradingEngine } from './engine';
 
 export interface GradingWorkerDeps {
@@ -115,17 +135,29 @@ export class GradingWorker {
     } catch (err) {
       // The engine refusing the request (GradeInputError) will refuse it again: no retry.
       const refused = (err as Error).name === 'GradeInputError';
-      if (!refused && (!lastAttempt || (err as Error).message.startsWith('internal error:') || (err as Error).message.startsWith('grading aborted'))) throw err;
+      if (
+        !refused &&
+        (!lastAttempt || (err as Error).message.startsWith('internal error:') || (err as Error).message.startsWith('grading aborted'))
+      )
+        throw err;
       // The last attempt failed on our side (database, problem package, engine threw): record it.
       log.error({ err }, `grading failed on the last attempt: ${(err as Error).message}`);
       const sub = await getSubmission(this.deps.pool, submissionId);
-      if (sub && !sub.result) await this.afterResult(sub, internalErrorResult(sub, (err as Error).message), 'failed', null, (err as Error).message, log);
+      if (sub && !sub.result)
+        await this.afterResult(sub, internalErrorResult(sub, (err as Error).message), 'failed', null, (err as Error).message, log);
       return null;
     }
   }
 
   /** Writes the result once, the final status, and the webhook deliveries; then announces it. */
-  private async afterResult(sub: Submission, result: Result, status: 'completed' | 'failed', gradingMs: number | null, error: string | null, log: Logger): Promise<void> {
+  private async afterResult(
+    sub: Submission,
+    result: Result,
+    status: 'completed' | 'failed',
+    gradingMs: number | null,
+    error: string | null,
+    log: Logger,
+  ): Promise<void> {
     const event: WebhookEvent = status === 'completed' ? 'submission.completed' : 'submission.failed';
     const deliveryIds = await inTransaction(this.deps.pool, async (client) => {
       const wrote = await finishSubmission(client, sub.id, status, result, gradingMs, error);
@@ -134,7 +166,14 @@ export class GradingWorker {
       const payload = {
         type: event,
         timestamp: new Date().toISOString(),
-        data: { id: sub.id, status: stored.status, problemId: sub.problemId, problemVersion: sub.problemVersion, language: sub.language, result: stored.result },
+        data: {
+          id: sub.id,
+          status: stored.status,
+          problemId: sub.problemId,
+          problemVersion: sub.problemVersion,
+          language: sub.language,
+          result: stored.result,
+        },
       };
       return createDeliveries(client, sub.id, event, payload);
     });
@@ -148,9 +187,15 @@ export class GradingWorker {
    */
   async close(timeoutMs = this.deps.config.worker.shutdownTimeoutMs): Promise<void> {
     const graceful = this.worker.close();
-    const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
+    ]);
     if (timedOut) {
-      this.deps.logger.warn({ inflight: [...this.inflight.keys()] }, `gradings still running after ${timeoutMs} ms: aborting them; their jobs will run again`);
+      this.deps.logger.warn(
+        { inflight: [...this.inflight.keys()] },
+        `gradings still running after ${timeoutMs} ms: aborting them; their jobs will run again`,
+      );
       for (const ac of this.inflight.values()) ac.abort();
       await this.worker.close(true);
     }

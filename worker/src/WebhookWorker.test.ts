@@ -8,7 +8,25 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblem, loadConfig, createPool, inTransaction, type Pool, migrate, recordProblemVersion, insertSubmission, createDeliveries, getDelivery, listDeliveries, findOrCreateOrganisation, createQueues, enqueueDeliveries, type Queues, encryptSecret, generateWebhookSecret } from '@assay/platform';
+import {
+  loadConfig,
+  createPool,
+  inTransaction,
+  type Pool,
+  migrate,
+  recordProblemVersion,
+  insertSubmission,
+  createDeliveries,
+  getDelivery,
+  listDeliveries,
+  findOrCreateOrganisation,
+  createQueues,
+  enqueueDeliveries,
+  type Queues,
+  encryptSecret,
+  generateWebhookSecret,
+} from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 import { WebhookWorker } from './WebhookWorker';
 
@@ -24,11 +42,23 @@ async function deliveryFor(callbackUrl: string, orgId: string): Promise<string> 
   await recordProblemVersion(pool, pkg);
   const id = randomUUID();
   await insertSubmission(pool, {
-    id, orgId, apiKeyId: null, problemId: 'lru-cache', problemVersion: pkg.manifest.version, language: 'typescript',
-    files: [{ path: 'solution.ts', content: '' }], callbackUrl, callbackSecret: encryptSecret(env.config.webhooks.secretsKey, generateWebhookSecret()),
-    idempotencyScope: null, idempotencyKey: null, requestHash: 'x', clientAddress: null,
+    id,
+    orgId,
+    apiKeyId: null,
+    problemId: 'lru-cache',
+    problemVersion: pkg.manifest.version,
+    language: 'typescript',
+    files: [{ path: 'solution.ts', content: '' }],
+    callbackUrl,
+    callbackSecret: encryptSecret(env.config.webhooks.secretsKey, generateWebhookSecret()),
+    idempotencyScope: null,
+    idempotencyKey: null,
+    requestHash: 'x',
+    clientAddress: null,
   });
-  const [deliveryId] = await inTransaction(pool, (c) => createDeliveries(c, id, 'submission.completed', { type: 'submission.completed', data: { id } }));
+  const [deliveryId] = await inTransaction(pool, (c) =>
+    createDeliveries(c, id, 'submission.completed', { type: 'submission.completed', data: { id } }),
+  );
   return deliveryId!;
 }
 

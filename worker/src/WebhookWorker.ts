@@ -5,7 +5,19 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { type Config, type Pool, getDeliveryToSend, recordAttempt, webhookAttempts, redisConnection, WEBHOOK_QUEUE, type WebhookJobData, decryptSecret, sendWebhook, webhookHeaders } from '@assay/platform';
+import {
+  type Config,
+  type Pool,
+  getDeliveryToSend,
+  recordAttempt,
+  webhookAttempts,
+  redisConnection,
+  WEBHOOK_QUEUE,
+  type WebhookJobData,
+  decryptSecret,
+  sendWebhook,
+  webhookHeaders,
+} from '@assay/platform';
 
 export interface WebhookWorkerDeps {
   config: Config;
@@ -48,12 +60,18 @@ export class WebhookWorker {
       log.info({ url: d.url, statusCode: out.statusCode, attempt }, 'webhook delivered');
       return { statusCode: out.statusCode };
     }
-    log.warn({ url: d.url, statusCode: out.statusCode, attempt, error: out.error }, last ? 'webhook delivery failed for good' : 'webhook delivery failed: will retry');
+    log.warn(
+      { url: d.url, statusCode: out.statusCode, attempt, error: out.error },
+      last ? 'webhook delivery failed for good' : 'webhook delivery failed: will retry',
+    );
     throw new Error(`webhook to ${d.url} failed: ${out.error}`);
   }
 
   async close(timeoutMs = this.deps.config.worker.shutdownTimeoutMs): Promise<void> {
-    const timedOut = await Promise.race([this.worker.close().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
+    const timedOut = await Promise.race([
+      this.worker.close().then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
+    ]);
     if (timedOut) await this.worker.close(true);
   }
 }

@@ -17,14 +17,22 @@ export interface RunningWorkers {
  * Starts the grading and webhook consumers. Call after the engine reaped leftover containers.
  * Also re-enqueues submissions whose job is missing (a job id that exists is a no-op).
  */
-export async function startWorkers(deps: { config: Config; pool: Pool; redis: Redis; queues: Queues; engine: GradingEngine; logger: Logger }): Promise<RunningWorkers> {
+export async function startWorkers(deps: {
+  config: Config;
+  pool: Pool;
+  redis: Redis;
+  queues: Queues;
+  engine: GradingEngine;
+  logger: Logger;
+}): Promise<RunningWorkers> {
   const grading = new GradingWorker(deps);
   const webhooks = new WebhookWorker(deps);
   grading.start();
   webhooks.start();
   const stranded = await strandedSubmissions(deps.pool, 60).catch(() => []);
   for (const id of stranded) await enqueueGrading(deps.queues, deps.config, id).catch(() => {});
-  if (stranded.length) deps.logger.info({ count: stranded.length }, 're-enqueued submissions left queued or running (existing jobs are kept as they are)');
+  if (stranded.length)
+    deps.logger.info({ count: stranded.length }, 're-enqueued submissions left queued or running (existing jobs are kept as they are)');
   // A sibling worker on this Docker host that dies leaves its containers; sweep them now and then
   // (the engine removes only containers whose owning process is gone, or that outlived any grading).
   const reaper = setInterval(() => {

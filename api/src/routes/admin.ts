@@ -18,11 +18,18 @@ function same(a: string, b: string): boolean {
 function basicAuth(ctx: ApiContext): RequestHandler {
   return (req, res, next) => {
     const { user, password } = ctx.config.admin;
-    if (!password) return sendProblem(res, 'service-unavailable', 'the queue dashboard is disabled: set ADMIN_PASSWORD (and optionally ADMIN_USER) and restart');
+    if (!password)
+      return sendProblem(
+        res,
+        'service-unavailable',
+        'the queue dashboard is disabled: set ADMIN_PASSWORD (and optionally ADMIN_USER) and restart',
+      );
     const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
     const [u, ...rest] = m ? Buffer.from(m[1]!, 'base64').toString('utf8').split(':') : [];
     if (u !== undefined && same(u, user) && same(rest.join(':'), password)) return next();
-    sendProblem(res, 'unauthorized', 'the queue dashboard needs the admin credentials (ADMIN_USER / ADMIN_PASSWORD)', { headers: { 'WWW-Authenticate': 'Basic realm="assay-admin", charset="UTF-8"' } });
+    sendProblem(res, 'unauthorized', 'the queue dashboard needs the admin credentials (ADMIN_USER / ADMIN_PASSWORD)', {
+      headers: { 'WWW-Authenticate': 'Basic realm="assay-admin", charset="UTF-8"' },
+    });
   };
 }
 

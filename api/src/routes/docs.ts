@@ -16,21 +16,39 @@ interface Op {
 
 /** A readable page rendered on the server from the OpenAPI document (no external scripts: works offline). */
 function renderDocs(): string {
-  const doc = openApiDocument() as { info: { title: string; description: string }; paths: Record<string, Record<string, Op>>; components?: { schemas?: Record<string, unknown> } };
+  const doc = openApiDocument() as {
+    info: { title: string; description: string };
+    paths: Record<string, Record<string, Op>>;
+    components?: { schemas?: Record<string, unknown> };
+  };
   const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
-      const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`).join('');
-      const body = op.requestBody ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(Object.values(op.requestBody.content)[0]?.schema, null, 2))}</pre></details>` : '';
-      const responses = Object.entries(op.responses)
-        .map(([code, r]) => `<li><code>${code}</code> ${esc(r.description)}${r.content ? ` <small>(${Object.keys(r.content).join(', ')})</small>` : ''}</li>`)
+      const params = (op.parameters ?? [])
+        .map((p) => `<li><code>${esc(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`)
         .join('');
-      const auth = op.security?.length ? (op.security.some((s) => Object.keys(s as object).length === 0) ? 'API key optional' : 'API key required') : 'public';
+      const body = op.requestBody
+        ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(Object.values(op.requestBody.content)[0]?.schema, null, 2))}</pre></details>`
+        : '';
+      const responses = Object.entries(op.responses)
+        .map(
+          ([code, r]) =>
+            `<li><code>${code}</code> ${esc(r.description)}${r.content ? ` <small>(${Object.keys(r.content).join(', ')})</small>` : ''}</li>`,
+        )
+        .join('');
+      const auth = op.security?.length
+        ? op.security.some((s) => Object.keys(s as object).length === 0)
+          ? 'API key optional'
+          : 'API key required'
+        : 'public';
       return `<section id="${method}-${esc(path)}"><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code> <small>${auth}</small></h3>
 <p>${esc(op.summary ?? '')}</p>${op.description ? `<p>${esc(op.description)}</p>` : ''}${params ? `<p>Parameters:</p><ul>${params}</ul>` : ''}${body}<p>Responses:</p><ul>${responses}</ul></section>`;
     }),
   );
   const schemas = Object.entries(doc.components?.schemas ?? {})
-    .map(([name, s]) => `<details id="schema-${name}"><summary><code>${name}</code></summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`)
+    .map(
+      ([name, s]) =>
+        `<details id="schema-${name}"><summary><code>${name}</code></summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`,
+    )
     .join('');
   const errs = Object.entries(ERROR_TYPES)
     .map(([slug, e]) => `<li id="error-${slug}"><code>/docs#error-${slug}</code> — ${e.status} ${esc(e.title)}</li>`)

@@ -8,7 +8,17 @@ export function problemsRouter(ctx: ApiContext): Router {
   const r = Router();
   const summary = (p: ProblemPackage) => {
     const m = p.manifest;
-    return { id: m.id, title: m.title, version: m.version, difficulty: m.difficulty, tags: m.tags, estimatedMinutes: m.estimatedMinutes, kind: m.kind, languages: m.languages, practice: ctx.problems.isPractice(m.id) };
+    return {
+      id: m.id,
+      title: m.title,
+      version: m.version,
+      difficulty: m.difficulty,
+      tags: m.tags,
+      estimatedMinutes: m.estimatedMinutes,
+      kind: m.kind,
+      languages: m.languages,
+      practice: ctx.problems.isPractice(m.id),
+    };
   };
 
   r.get('/v1/problems', (_req, res) => {

@@ -1,7 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { SubmissionRequestSchema, type SubmissionRequest, IdParamSchema, SubmissionListQuerySchema } from '@assay/contracts';
-import { CallbackUrlError, checkCallbackUrl, decodeCursor, decryptSecret, deleteSubmission, encryptSecret, enqueueGrading, generateWebhookSecret, getSubmission, insertSubmission, listSubmissions, readProgress, recordProblemVersion, type SequencedMessage, type Submission } from '@assay/platform';
+import {
+  CallbackUrlError,
+  checkCallbackUrl,
+  decodeCursor,
+  decryptSecret,
+  deleteSubmission,
+  encryptSecret,
+  enqueueGrading,
+  generateWebhookSecret,
+  getSubmission,
+  insertSubmission,
+  listSubmissions,
+  readProgress,
+  recordProblemVersion,
+  type SequencedMessage,
+  type Submission,
+} from '@assay/platform';
 import { principalOf, requirePrincipal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
@@ -16,41 +32,84 @@ export function submissionsRouter(ctx: ApiContext): Router {
   r.post('/v1/submissions', async (req, res) => {
     const principal = principalOf(res);
     const client = req.ip ?? 'unknown';
-    if (principal) await enforceRateLimit(ctx.redis, ctx.config.queuePrefix, `org:${principal.orgId}`, ctx.config.rateLimit.org, ctx.config.rateLimit.windowS, 'too many submissions from this organisation');
-    else await enforceRateLimit(ctx.redis, ctx.config.queuePrefix, `anon:${client}`, ctx.config.rateLimit.anonymous, ctx.config.rateLimit.windowS, 'too many anonymous submissions from this address');
+    if (principal)
+      await enforceRateLimit(
+        ctx.redis,
+        ctx.config.queuePrefix,
+        `org:${principal.orgId}`,
+        ctx.config.rateLimit.org,
+        ctx.config.rateLimit.windowS,
+        'too many submissions from this organisation',
+      );
+    else
+      await enforceRateLimit(
+        ctx.redis,
+        ctx.config.queuePrefix,
+        `anon:${client}`,
+        ctx.config.rateLimit.anonymous,
+        ctx.config.rateLimit.windowS,
+        'too many anonymous submissions from this address',
+      );
 
-    if (!req.is('application/json')) throw new HttpError('unsupported-media-type', `send the submission as JSON with Content-Type: application/json (got ${req.headers['content-type'] ?? 'no Content-Type'})`);
+    if (!req.is('application/json'))
+      throw new HttpError(
+        'unsupported-media-type',
+        `send the submission as JSON with Content-Type: application/json (got ${req.headers['content-type'] ?? 'no Content-Type'})`,
+      );
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
-      throw new HttpError('validation', 'the body must be a JSON object { problemId, language, files: [{ path, content }], callbackUrl? }', { errors: [{ path: '(body)', message: 'expected an object' }] });
+      throw new HttpError(
+        'validation',
+        'the body must be a JSON object { problemId, language, files: [{ path, content }], callbackUrl? }',
+        { errors: [{ path: '(body)', message: 'expected an object' }] },
+      );
     const parsed = SubmissionRequestSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error, 'the submission');
     const body = parsed.data;
 
     const idemKey = req.get('Idempotency-Key');
     if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey))
-      throw new HttpError('validation', 'the Idempotency-Key header must be 1–255 visible ASCII characters (a UUID is a good choice)', { errors: [{ path: 'Idempotency-Key', message: 'invalid' }] });
+      throw new HttpError('validation', 'the Idempotency-Key header must be 1–255 visible ASCII characters (a UUID is a good choice)', {
+        errors: [{ path: 'Idempotency-Key', message: 'invalid' }],
+      });
 
     const problem = ctx.problems.get(body.problemId);
     if (!problem)
-      throw new HttpError('validation', `no problem "${body.problemId}"; the problems are: ${ctx.problems.ids().join(', ')} (GET /v1/problems)`, {
-        errors: [{ path: 'problemId', message: 'unknown problem' }],
-      });
+      throw new HttpError(
+        'validation',
+        `no problem "${body.problemId}"; the problems are: ${ctx.problems.ids().join(', ')} (GET /v1/problems)`,
+        {
+          errors: [{ path: 'problemId', message: 'unknown problem' }],
+        },
+      );
     if (!principal && !ctx.problems.isPractice(problem.manifest.id))
-      throw new HttpError('unauthorized', `problem "${problem.manifest.id}" is part of assessments, not practice: submit with an API key (Authorization: Bearer <key>)`, { headers: { 'WWW-Authenticate': 'Bearer' } });
+      throw new HttpError(
+        'unauthorized',
+        `problem "${problem.manifest.id}" is part of assessments, not practice: submit with an API key (Authorization: Bearer <key>)`,
+        { headers: { 'WWW-Authenticate': 'Bearer' } },
+      );
     if (!problem.manifest.languages.includes(body.language))
-      throw new HttpError('validation', `problem "${problem.manifest.id}" does not accept ${body.language}; it accepts ${problem.manifest.languages.join(', ')}`, {
-        errors: [{ path: 'language', message: 'unsupported language for this problem' }],
-      });
+      throw new HttpError(
+        'validation',
+        `problem "${problem.manifest.id}" does not accept ${body.language}; it accepts ${problem.manifest.languages.join(', ')}`,
+        {
+          errors: [{ path: 'language', message: 'unsupported language for this problem' }],
+        },
+      );
     const entry = problem.manifest.entry[body.language]!;
     if (!body.files.some((f) => f.path === entry))
-      throw new HttpError('validation', `the ${body.language} answer to "${problem.manifest.id}" must include a file named ${entry} (its exports are graded)`, {
-        errors: [{ path: 'files', message: `missing ${entry}` }],
-      });
+      throw new HttpError(
+        'validation',
+        `the ${body.language} answer to "${problem.manifest.id}" must include a file named ${entry} (its exports are graded)`,
+        {
+          errors: [{ path: 'files', message: `missing ${entry}` }],
+        },
+      );
     if (body.callbackUrl) {
       try {
         await checkCallbackUrl(body.callbackUrl, ctx.config.webhooks);
       } catch (e) {
-        if (e instanceof CallbackUrlError) throw new HttpError('validation', `callbackUrl ${e.message}`, { errors: [{ path: 'callbackUrl', message: e.message }] });
+        if (e instanceof CallbackUrlError)
+          throw new HttpError('validation', `callbackUrl ${e.message}`, { errors: [{ path: 'callbackUrl', message: e.message }] });
         throw e;
       }
     }
@@ -76,18 +135,27 @@ export function submissionsRouter(ctx: ApiContext): Router {
     });
     const log = req.log.child({ submissionId: submission.id });
     if (!created && submission.requestHash !== hash)
-      throw new HttpError('idempotency-conflict', `Idempotency-Key "${idemKey}" was already used for submission ${submission.id} with a different body; use a new key for a new submission`, {
-        submissionId: submission.id,
-      });
+      throw new HttpError(
+        'idempotency-conflict',
+        `Idempotency-Key "${idemKey}" was already used for submission ${submission.id} with a different body; use a new key for a new submission`,
+        {
+          submissionId: submission.id,
+        },
+      );
     try {
       // For a replayed key this is a no-op when the job exists, and heals a lost enqueue otherwise.
       if (created || submission.status === 'queued') await enqueueGrading(ctx.queues, ctx.config, submission.id);
     } catch (e) {
       log.error({ err: e }, 'could not enqueue the grading job');
       if (created) await deleteSubmission(ctx.pool, submission.id).catch(() => {});
-      throw new HttpError('service-unavailable', 'the grading queue is unreachable right now; nothing was stored — retry shortly', { headers: { 'Retry-After': '5' } });
+      throw new HttpError('service-unavailable', 'the grading queue is unreachable right now; nothing was stored — retry shortly', {
+        headers: { 'Retry-After': '5' },
+      });
     }
-    log.info({ problemId: submission.problemId, language: submission.language, replayed: !created }, created ? 'submission accepted' : 'idempotent replay');
+    log.info(
+      { problemId: submission.problemId, language: submission.language, replayed: !created },
+      created ? 'submission accepted' : 'idempotent replay',
+    );
     const secret = submission.callbackSecret ? decryptSecret(ctx.config.webhooks.secretsKey, submission.callbackSecret) : undefined;
     res
       .status(202)
@@ -102,7 +170,9 @@ export function submissionsRouter(ctx: ApiContext): Router {
     if (!q.success) throw validationError(q.error, 'the query', ['query']);
     const cursor = q.data.cursor === undefined ? undefined : decodeCursor(q.data.cursor);
     if (q.data.cursor !== undefined && !cursor)
-      throw new HttpError('validation', 'cursor is not one this API issued; pass the nextCursor of the previous page', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+      throw new HttpError('validation', 'cursor is not one this API issued; pass the nextCursor of the previous page', {
+        errors: [{ path: 'query.cursor', message: 'invalid cursor' }],
+      });
     const page = await listSubmissions(ctx.pool, principal.orgId, { ...q.data, cursor });
     res.json({ items: page.items.map(presentSummary), nextCursor: page.nextCursor });
   });
@@ -140,7 +210,12 @@ async function visibleSubmission(ctx: ApiContext, req: Request, res: Response): 
  * them, then sends the final `result` event and ends. `Last-Event-ID` skips steps already seen.
  */
 async function streamEvents(ctx: ApiContext, req: Request, res: Response, sub: Submission): Promise<void> {
-  res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.status(200).set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   res.flushHeaders();
   const send = (event: string, data: unknown, id?: number) => {
     if (!res.writableEnded) res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -190,6 +265,9 @@ async function streamEvents(ctx: ApiContext, req: Request, res: Response, sub: S
   // Fallbacks: a heartbeat keeps proxies from closing the stream; a slow poll of PostgreSQL ends it even if a message was lost.
   const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), ctx.config.sseHeartbeatMs);
   const poll = setInterval(() => void finishWith().catch(() => {}), 5_000);
-  cleanups.push(() => clearInterval(heartbeat), () => clearInterval(poll));
+  cleanups.push(
+    () => clearInterval(heartbeat),
+    () => clearInterval(poll),
+  );
   await finishWith();
 }

@@ -1,12 +1,39 @@
 import { Router } from 'express';
-import { CallbackUrlError, checkCallbackUrl, createEndpoint, decryptSecret, deleteEndpoint, encryptSecret, enqueueDeliveries, generateWebhookSecret, getDelivery, getEndpoint, listDeliveries, listEndpoints, markForReplay, type DeliveryLog, type WebhookEndpoint } from '@assay/platform';
+import {
+  CallbackUrlError,
+  checkCallbackUrl,
+  createEndpoint,
+  decryptSecret,
+  deleteEndpoint,
+  encryptSecret,
+  enqueueDeliveries,
+  generateWebhookSecret,
+  getDelivery,
+  getEndpoint,
+  listDeliveries,
+  listEndpoints,
+  markForReplay,
+  type DeliveryLog,
+  type WebhookEndpoint,
+} from '@assay/platform';
 import { requirePrincipal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
 import { DeliveryListQuerySchema, WebhookEndpointCreateSchema } from '@assay/contracts';
 
-const presentEndpoint = (e: WebhookEndpoint) => ({ id: e.id, url: e.url, description: e.description, events: e.events, enabled: e.enabled, createdAt: e.createdAt.toISOString() });
-const presentDelivery = (d: DeliveryLog) => ({ ...d, createdAt: d.createdAt.toISOString(), deliveredAt: d.deliveredAt?.toISOString() ?? null });
+const presentEndpoint = (e: WebhookEndpoint) => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  events: e.events,
+  enabled: e.enabled,
+  createdAt: e.createdAt.toISOString(),
+});
+const presentDelivery = (d: DeliveryLog) => ({
+  ...d,
+  createdAt: d.createdAt.toISOString(),
+  deliveredAt: d.deliveredAt?.toISOString() ?? null,
+});
 
 /** Per-organisation webhook endpoints, the delivery log, and replay. */
 export function webhooksRouter(ctx: ApiContext): Router {
@@ -19,7 +46,8 @@ export function webhooksRouter(ctx: ApiContext): Router {
     try {
       await checkCallbackUrl(parsed.data.url, ctx.config.webhooks);
     } catch (e) {
-      if (e instanceof CallbackUrlError) throw new HttpError('validation', `url ${e.message}`, { errors: [{ path: 'url', message: e.message }] });
+      if (e instanceof CallbackUrlError)
+        throw new HttpError('validation', `url ${e.message}`, { errors: [{ path: 'url', message: e.message }] });
       throw e;
     }
     const secret = generateWebhookSecret();
@@ -30,7 +58,10 @@ export function webhooksRouter(ctx: ApiContext): Router {
       events: parsed.data.events,
       secretEnc: encryptSecret(ctx.config.webhooks.secretsKey, secret),
     });
-    res.status(201).location(`/v1/webhook-endpoints/${ep.id}`).json({ ...presentEndpoint(ep), secret });
+    res
+      .status(201)
+      .location(`/v1/webhook-endpoints/${ep.id}`)
+      .json({ ...presentEndpoint(ep), secret });
   });
 
   r.get('/v1/webhook-endpoints', async (_req, res) => {
@@ -48,7 +79,8 @@ export function webhooksRouter(ctx: ApiContext): Router {
 
   r.delete('/v1/webhook-endpoints/:id', async (req, res) => {
     const principal = requirePrincipal(res);
-    if (!(await deleteEndpoint(ctx.pool, principal.orgId, req.params.id))) throw new HttpError('not-found', `no webhook endpoint ${req.params.id} in your organisation`);
+    if (!(await deleteEndpoint(ctx.pool, principal.orgId, req.params.id)))
+      throw new HttpError('not-found', `no webhook endpoint ${req.params.id} in your organisation`);
     res.status(204).end();
   });
 
@@ -72,7 +104,10 @@ export function webhooksRouter(ctx: ApiContext): Router {
     if (n === undefined) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
     await enqueueDeliveries(ctx.queues, ctx.config, [req.params.id], `-replay-${n}`);
     req.log.info({ deliveryId: req.params.id, replay: n }, 'webhook replay queued');
-    res.status(202).location(`/v1/webhook-deliveries/${req.params.id}`).json(presentDelivery((await getDelivery(ctx.pool, principal.orgId, req.params.id))!));
+    res
+      .status(202)
+      .location(`/v1/webhook-deliveries/${req.params.id}`)
+      .json(presentDelivery((await getDelivery(ctx.pool, principal.orgId, req.params.id))!));
   });
   return r;
 }

@@ -41,7 +41,16 @@ export async function runProbe(session: Session, probe: ProbeDef, manifest: Mani
   } catch (e) {
     // No candidate text here: by now the candidate has seen hidden data it could echo back.
     const message = e instanceof SubjectGoneError ? e.fault.message : `candidate code threw while \`${probe.operation}\` was measured`;
-    const result: ComplexityResult = { operation: probe.operation, sizes: [], nsPerOp: [], exponent: 0, interval: [0, 0], class: 'inconclusive', confident: false, expected: spec.expected };
+    const result: ComplexityResult = {
+      operation: probe.operation,
+      sizes: [],
+      nsPerOp: [],
+      exponent: 0,
+      interval: [0, 0],
+      class: 'inconclusive',
+      confident: false,
+      expected: spec.expected,
+    };
     return { result, test: { ...base, status: 'error', durationMs: elapsed(started), message } };
   }
   const measured = [...trials[0]!.keys()].filter((n) => trials.every((t) => t.has(n))).sort((a, b) => a - b);
@@ -49,7 +58,15 @@ export async function runProbe(session: Session, probe: ProbeDef, manifest: Mani
   const fit = fitGrowth(measured, nsPerOp);
   // The class comes from both trials' minima together; a hint (and a failed probe) also needs each
   // trial on its own, noisier, to land in that class.
-  const trialsAgree = trials.every((t) => classOfExponent(fitGrowth(measured, measured.map((n) => t.get(n)!)).exponent) === fit.class);
+  const trialsAgree = trials.every(
+    (t) =>
+      classOfExponent(
+        fitGrowth(
+          measured,
+          measured.map((n) => t.get(n)!),
+        ).exponent,
+      ) === fit.class,
+  );
   const confident = fit.confident && trialsAgree;
   const hint = complexityHint(probe.operation, { ...fit, confident }, spec.expected, spec.advice);
   const result: ComplexityResult = {
@@ -74,7 +91,13 @@ export async function runProbe(session: Session, probe: ProbeDef, manifest: Mani
   return { result, test };
 }
 
-async function measureTrial(session: Session, probe: ProbeDef, sizes: number[], seed: number, started: number): Promise<Map<number, number>> {
+async function measureTrial(
+  session: Session,
+  probe: ProbeDef,
+  sizes: number[],
+  seed: number,
+  started: number,
+): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   const timer = new WorkloadTimer(await session.subject());
   let rttKnown = false;

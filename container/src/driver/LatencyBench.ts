@@ -36,7 +36,10 @@ const LATENCY_BATCH_NS = 4_000_000;
 const MAX_CANDIDATE_BATCH_NS = 50_000_000;
 
 function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /**
@@ -44,7 +47,13 @@ function median(xs: number[]): number {
  * alternating), so both see the same machine. The verdict uses the median of the pairs' ratios,
  * which a burst of load on the machine moves far less than either side's own percentiles.
  */
-export async function runLatency(candidate: Session, reference: Session, def: LatencyDef, allowedRatio: number, seed: number): Promise<LatencyOutcome> {
+export async function runLatency(
+  candidate: Session,
+  reference: Session,
+  def: LatencyDef,
+  allowedRatio: number,
+  seed: number,
+): Promise<LatencyOutcome> {
   const started = performance.now();
   const name = `latency: ${def.operation}`;
   const sides: { timer: WorkloadTimer; built: BuiltWorkload; count: number; samples: number[] }[] = [];
@@ -67,7 +76,16 @@ export async function runLatency(candidate: Session, reference: Session, def: La
     const message = e instanceof SubjectGoneError ? e.fault.message : 'candidate code failed during the latency benchmark';
     const zero = { p50: 0, p95: 0, p99: 0 };
     return {
-      result: { operation: def.operation, unit: 'us', candidate: zero, reference: zero, ratio: 0, allowedRatio, passed: false, error: message },
+      result: {
+        operation: def.operation,
+        unit: 'us',
+        candidate: zero,
+        reference: zero,
+        ratio: 0,
+        allowedRatio,
+        passed: false,
+        error: message,
+      },
       test: { name, sample: false, status: 'error', durationMs: Math.round(performance.now() - started), message },
     };
   }
@@ -97,7 +115,13 @@ export interface ServiceSide {
  * is measured the other is frozen (SIGSTOP), so a candidate cannot proxy to the reference or
  * slow it down.
  */
-export async function runHttpLatency(candidate: ServiceSide, reference: ServiceSide, def: HttpLatencyDef, allowedRatio: number, seed: number): Promise<LatencyOutcome> {
+export async function runHttpLatency(
+  candidate: ServiceSide,
+  reference: ServiceSide,
+  def: HttpLatencyDef,
+  allowedRatio: number,
+  seed: number,
+): Promise<LatencyOutcome> {
   const started = performance.now();
   const name = `latency: ${def.operation}`;
   const total = def.requests ?? 400;
@@ -107,9 +131,12 @@ export async function runHttpLatency(candidate: ServiceSide, reference: ServiceS
   let failures = 0;
   try {
     const states: unknown[] = [];
-    for (const side of sides) states.push(await def.setup(testContext(await side.session.subject(), side.http, seededRng(seed, 'latency', def.operation))));
+    for (const side of sides)
+      states.push(await def.setup(testContext(await side.session.subject(), side.http, seededRng(seed, 'latency', def.operation))));
     for (let done = 0; done < total; done += HTTP_BLOCK) {
-      for (const [i, side] of (done / HTTP_BLOCK) % 2 ? [[1, reference] as const, [0, candidate] as const] : [[0, candidate] as const, [1, reference] as const]) {
+      for (const [i, side] of (done / HTTP_BLOCK) % 2
+        ? [[1, reference] as const, [0, candidate] as const]
+        : [[0, candidate] as const, [1, reference] as const]) {
         sides[1 - i]!.session.freeze(true);
         side.session.freeze(false);
         const rng = seededRng(seed, 'latency', def.operation, String(done));
@@ -135,10 +162,20 @@ export async function runHttpLatency(candidate: ServiceSide, reference: ServiceS
   } catch (e) {
     // The candidate's server broke the benchmark (a wrong answer in setup, a dropped connection):
     // the benchmark fails; it is never our internal error.
-    const message = e instanceof SubjectGoneError ? e.fault.message : `the benchmark could not run against your server: ${describeHttpFailure(e)}`;
+    const message =
+      e instanceof SubjectGoneError ? e.fault.message : `the benchmark could not run against your server: ${describeHttpFailure(e)}`;
     const zero = { p50: 0, p95: 0, p99: 0 };
     return {
-      result: { operation: def.operation, unit: 'ms', candidate: zero, reference: zero, ratio: 0, allowedRatio, passed: false, error: message },
+      result: {
+        operation: def.operation,
+        unit: 'ms',
+        candidate: zero,
+        reference: zero,
+        ratio: 0,
+        allowedRatio,
+        passed: false,
+        error: message,
+      },
       test: { name, sample: false, status: 'error', durationMs: Math.round(performance.now() - started), message },
     };
   } finally {
@@ -156,7 +193,16 @@ export async function runHttpLatency(candidate: ServiceSide, reference: ServiceS
   const error = failures ? `${failures} of ${total} requests failed or answered 5xx` : undefined;
   const message = `${error ? `${error}; ` : ''}p50 ${cand.p50} ms vs reference ${ref.p50} ms: ${ratio}× (allowed ${allowedRatio}×), ${concurrency} in flight`;
   return {
-    result: { operation: def.operation, unit: 'ms', candidate: cand, reference: ref, ratio, allowedRatio, passed, ...(error ? { error } : {}) },
+    result: {
+      operation: def.operation,
+      unit: 'ms',
+      candidate: cand,
+      reference: ref,
+      ratio,
+      allowedRatio,
+      passed,
+      ...(error ? { error } : {}),
+    },
     test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
   };
 }

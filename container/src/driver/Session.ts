@@ -4,7 +4,7 @@
  */
 import { waitForListening } from './HttpClient';
 import type { CodeUnit, SubjectFault } from '../wire/payload';
-import { memoryLimitHit, OutputCapture, SubjectProcess, type LoadOutcome, type SubjectOptions } from './SubjectProcess';
+import { memoryLimitHit, type OutputCapture, SubjectProcess, type LoadOutcome, type SubjectOptions } from './SubjectProcess';
 
 /** How long a service's server may take to listen after its code loaded. */
 export const SERVER_START_TIMEOUT_MS = 10_000;
@@ -41,7 +41,9 @@ export class Session {
       const outcome = await Promise.race([proc.load(this.unit), timedOut]);
       if (outcome !== 'timeout') return outcome.ok ? await this.awaitServer(proc, outcome) : outcome;
       await this.recycle(
-        memoryLimitHit() ? { kind: 'memory', message: 'hit the memory limit while loading' } : { kind: 'timeout', message: `loading the code took longer than ${timeoutMs} ms` },
+        memoryLimitHit()
+          ? { kind: 'memory', message: 'hit the memory limit while loading' }
+          : { kind: 'timeout', message: `loading the code took longer than ${timeoutMs} ms` },
       );
       return { ok: false, kind: 'fault' };
     } catch {

@@ -6,7 +6,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { Exposed, RemoteError, RemoteObject, Subject } from '@assay/sdk';
-import { decodeValue, encodeValue, RpcChannel, type Codec, type RefTag, type Request, type Response, type WireError } from '../wire/RpcChannel';
+import {
+  decodeValue,
+  encodeValue,
+  RpcChannel,
+  type Codec,
+  type RefTag,
+  type Request,
+  type Response,
+  type WireError,
+} from '../wire/RpcChannel';
 import type { CodeUnit, SubjectFault } from '../wire/payload';
 import type { CompileDiagnostic } from '../subject/diagnostics';
 
@@ -30,7 +39,10 @@ export class OutputCapture {
   capturing = true;
   total = 0;
   exceeded = false;
-  constructor(readonly limitBytes: number, private readonly keepBytes = 16 * 1024) {}
+  constructor(
+    readonly limitBytes: number,
+    private readonly keepBytes = 16 * 1024,
+  ) {}
 
   /** Returns false once the limit is passed: the caller kills the process. */
   add(stream: 'stdout' | 'stderr', chunk: Buffer): boolean {
@@ -72,7 +84,10 @@ export type LoadOutcome =
   | { ok: false; kind: 'load'; message: string };
 
 class RemoteHandle implements RemoteObject {
-  constructor(readonly owner: SubjectProcess, readonly ref: number) {}
+  constructor(
+    readonly owner: SubjectProcess,
+    readonly ref: number,
+  ) {}
   call(method: string, ...args: unknown[]): Promise<unknown> {
     return this.owner.invoke('call', { target: this.ref, method, args });
   }

@@ -44,7 +44,16 @@ export function testContext(subject: Subject, http: HttpClient | undefined, rng:
 }
 
 /** Error names a hidden test may report: a free-form name could smuggle the test's data out. */
-const KNOWN_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError']);
+const KNOWN_ERRORS = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
 
 export interface RunLimits {
   testTimeoutMs: number;

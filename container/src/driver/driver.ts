@@ -5,7 +5,7 @@
  * its stdout — the only result channel, which no subject process can reach.
  */
 import { importSuitesBundle, type HttpLatencyDef, type LatencyDef } from '@assay/sdk';
-import type { ComplexityResult, LatencyResult, Manifest, ProgressEvent, SuiteName, SuiteResult, TestResult } from '@assay/contracts';
+import type { LatencyResult, Manifest, ProgressEvent, SuiteName, SuiteResult, TestResult } from '@assay/contracts';
 import { runProbe } from './ComplexityProbes';
 import { ServiceHttpClient } from './HttpClient';
 import { runHttpLatency, runLatency, type ServiceSide } from './LatencyBench';
@@ -41,7 +41,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function subjectOptions(who: 'candidate' | 'reference', shape: EarlyStart, output: OutputCapture): SessionOptions & { output: OutputCapture } {
+function subjectOptions(
+  who: 'candidate' | 'reference',
+  shape: EarlyStart,
+  output: OutputCapture,
+): SessionOptions & { output: OutputCapture } {
   return {
     node: process.execPath,
     script: IMAGE_PATHS.subject,
@@ -123,20 +127,38 @@ async function grade(payload: DriverPayload, emit: Emit, early: EarlySubject | u
 
   const correctness = await runner.runSuite('correctness', manifest.suites.correctness.weight, suites.correctness, onTest('correctness'));
   report.suites.push(correctness);
-  if (manifest.suites.stress) report.suites.push(await runner.runSuite('stress', manifest.suites.stress.weight, suites.stress ?? [], onTest('stress')));
+  if (manifest.suites.stress)
+    report.suites.push(await runner.runSuite('stress', manifest.suites.stress.weight, suites.stress ?? [], onTest('stress')));
 
   // Timing a wrong solution tells nobody anything: measure only what answers correctly.
   const measurable = correctness.passed === correctness.total ? runner.stopReason() : 'not run: correctness tests must pass first';
   if (manifest.suites.latency) {
     const defs = suites.latency ?? [];
     const { weight, allowedRatio } = manifest.suites.latency;
-    if (measurable) report.suites.push(skipped('latency', weight, defs.map((d) => `latency: ${d.operation}`), measurable));
-    else report.suites.push(await latencySuite({ session: candidate, http }, payload, defs, weight, allowedRatio, report.latency, progress));
+    if (measurable)
+      report.suites.push(
+        skipped(
+          'latency',
+          weight,
+          defs.map((d) => `latency: ${d.operation}`),
+          measurable,
+        ),
+      );
+    else
+      report.suites.push(await latencySuite({ session: candidate, http }, payload, defs, weight, allowedRatio, report.latency, progress));
   }
   if (manifest.suites.complexity) {
     const probes = suites.complexity ?? [];
     const { weight } = manifest.suites.complexity;
-    if (measurable) report.suites.push(skipped('complexity', weight, probes.map((p) => `complexity: ${p.operation}`), measurable));
+    if (measurable)
+      report.suites.push(
+        skipped(
+          'complexity',
+          weight,
+          probes.map((p) => `complexity: ${p.operation}`),
+          measurable,
+        ),
+      );
     else {
       const tests: TestResult[] = [];
       for (const probe of probes) {
@@ -145,7 +167,13 @@ async function grade(payload: DriverPayload, emit: Emit, early: EarlySubject | u
         tests.push(outcome.test);
         progress({ stage: 'suite', suite: 'complexity', done: tests.length, total: probes.length });
       }
-      report.suites.push({ name: 'complexity', weight, passed: tests.filter((t) => t.status === 'passed').length, total: tests.length, tests });
+      report.suites.push({
+        name: 'complexity',
+        weight,
+        passed: tests.filter((t) => t.status === 'passed').length,
+        total: tests.length,
+        tests,
+      });
     }
   }
   http?.close();
@@ -172,7 +200,13 @@ async function latencySuite(
     for (const def of defs) {
       const outcome =
         'request' in def
-          ? await runHttpLatency(serviceSide(candidate), serviceSide({ session: reference, http: refHttp }), def, allowedRatio, payload.seed)
+          ? await runHttpLatency(
+              serviceSide(candidate),
+              serviceSide({ session: reference, http: refHttp }),
+              def,
+              allowedRatio,
+              payload.seed,
+            )
           : await runLatency(candidate.session, reference, def, allowedRatio, payload.seed);
       into.push(outcome.result);
       tests.push(outcome.test);

@@ -83,7 +83,8 @@ const WORDS: Record<Measured, string> = {
 
 /** A hint when the measured class is confidently worse than expected; otherwise undefined. */
 export function complexityHint(operation: string, fit: Fit, expected: ComplexityClass, advice?: string): string | undefined {
-  if (!fit.confident || compareClasses(fit.class, expected) <= 0 || fit.class === 'inconclusive' || expected === 'inconclusive') return undefined;
+  if (!fit.confident || compareClasses(fit.class, expected) <= 0 || fit.class === 'inconclusive' || expected === 'inconclusive')
+    return undefined;
   const [lo, hi] = fit.interval;
   return (
     `\`${operation}\` grows ${WORDS[fit.class]} with the input size (exponent ${fit.exponent.toFixed(2)}, ` +

@@ -26,7 +26,8 @@ export function parseEsbuildDiagnostics(stderr: string, fallback = ''): CompileD
       current.column = Number(loc[3]) + 1;
     }
   }
-  if (out.length === 0) out.push({ file: '', line: 0, column: 0, message: (stderr.trim() || fallback || 'compilation failed').slice(0, 2000) });
+  if (out.length === 0)
+    out.push({ file: '', line: 0, column: 0, message: (stderr.trim() || fallback || 'compilation failed').slice(0, 2000) });
   return out.slice(0, 50);
 }
 

@@ -102,7 +102,8 @@ function writeSources(dir: string, files: { path: string; content: string }[]): 
   }
 }
 
-const REQUIRE_SHIM = "import { createRequire as __assayCreateRequire } from 'node:module'; const require = __assayCreateRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __assayCreateRequire } from 'node:module'; const require = __assayCreateRequire(import.meta.url);";
 
 async function load(req: Request): Promise<unknown> {
   const dir = process.cwd();
@@ -215,6 +216,6 @@ const channel = new RpcChannel(socket, handle);
 channel.onClose(() => process.exit(0));
 // Candidate code may leave rejections unhandled; report them as a crash rather than dying silently.
 process.on('unhandledRejection', (e) => {
-  process.stderr.write(`unhandled rejection in candidate code: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`unhandled rejection in candidate code: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(70);
 });

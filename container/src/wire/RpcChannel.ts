@@ -10,17 +10,7 @@
  */
 import type { Duplex } from 'node:stream';
 
-export type Op =
-  | 'load'
-  | 'construct'
-  | 'call'
-  | 'prop'
-  | 'prepare'
-  | 'run'
-  | 'gc'
-  | 'release'
-  | 'serve'
-  | 'invoke';
+export type Op = 'load' | 'construct' | 'call' | 'prop' | 'prepare' | 'run' | 'gc' | 'release' | 'serve' | 'invoke';
 
 export interface Request {
   t: 'req';

@@ -7,7 +7,16 @@
  * candidate manages to print can never pass for a frame. The host still validates every frame.
  */
 import { z } from 'zod';
-import { ComplexityResultSchema, DiagnosticSchema, LanguageSchema, LatencyResultSchema, ManifestSchema, ProgressEventSchema, SourceFileSchema, SuiteResultSchema } from '@assay/contracts';
+import {
+  ComplexityResultSchema,
+  DiagnosticSchema,
+  LanguageSchema,
+  LatencyResultSchema,
+  ManifestSchema,
+  ProgressEventSchema,
+  SourceFileSchema,
+  SuiteResultSchema,
+} from '@assay/contracts';
 
 export const FRAME_PREFIX = '@@assay:';
 

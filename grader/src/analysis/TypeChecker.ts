@@ -51,7 +51,9 @@ export class TypeChecker {
     const typeRoots = path.join(path.dirname(require.resolve('@types/node/package.json')), '..');
     const worker = new Worker(await this.source(), { eval: true, workerData: { typescriptPath, typeRoots } });
     worker.on('message', (m: { id: number; diagnostics?: Diagnostic[]; error?: string }) => {
-      this.pending.get(m.id)?.(m.diagnostics ? { ok: true, diagnostics: m.diagnostics } : { ok: false, reason: m.error ?? 'type checker failed' });
+      this.pending.get(m.id)?.(
+        m.diagnostics ? { ok: true, diagnostics: m.diagnostics } : { ok: false, reason: m.error ?? 'type checker failed' },
+      );
     });
     const fail = (reason: string) => {
       this.worker = undefined;
@@ -78,7 +80,10 @@ export class TypeChecker {
       };
       const timer = setTimeout(() => {
         // A program this slow to check is the submission's doing: say so, and start afresh next time.
-        settle({ ok: true, diagnostics: [{ file: '', line: 0, column: 0, message: `type checking took longer than ${this.timeoutMs / 1000} s` }] });
+        settle({
+          ok: true,
+          diagnostics: [{ file: '', line: 0, column: 0, message: `type checking took longer than ${this.timeoutMs / 1000} s` }],
+        });
         void worker.terminate();
       }, this.timeoutMs);
       this.pending.set(id, settle);

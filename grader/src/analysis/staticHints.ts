@@ -19,7 +19,13 @@ const SCANNING_CALLS = new Map<string, string>([
   ['sort', '`sort()` is O(n log n) each time it runs'],
 ]);
 
-const LOOPS = new Set([ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.WhileStatement, ts.SyntaxKind.DoStatement]);
+const LOOPS = new Set([
+  ts.SyntaxKind.ForStatement,
+  ts.SyntaxKind.ForOfStatement,
+  ts.SyntaxKind.ForInStatement,
+  ts.SyntaxKind.WhileStatement,
+  ts.SyntaxKind.DoStatement,
+]);
 
 interface Found {
   hint: Omit<StaticHint, 'status'>;
@@ -29,7 +35,8 @@ interface Found {
 
 function enclosingMethod(node: ts.Node): string | undefined {
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-    if ((ts.isMethodDeclaration(n) || ts.isGetAccessor(n) || ts.isFunctionDeclaration(n)) && n.name && ts.isIdentifier(n.name)) return n.name.text;
+    if ((ts.isMethodDeclaration(n) || ts.isGetAccessor(n) || ts.isFunctionDeclaration(n)) && n.name && ts.isIdentifier(n.name))
+      return n.name.text;
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name)) return n.name.text;
   }
   return undefined;

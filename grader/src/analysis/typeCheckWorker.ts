@@ -58,7 +58,8 @@ function check(req: Request) {
     writeFile: () => undefined,
     getCurrentDirectory: () => ROOT,
     getDirectories: (dir) => (allowed(`${dir}/`) ? ts.sys.getDirectories(dir) : []),
-    directoryExists: (dir) => dir === ROOT || dir.startsWith(`${ROOT}/`) || ((allowed(`${dir}/`) || dir === typeRoots) && ts.sys.directoryExists(dir)),
+    directoryExists: (dir) =>
+      dir === ROOT || dir.startsWith(`${ROOT}/`) || ((allowed(`${dir}/`) || dir === typeRoots) && ts.sys.directoryExists(dir)),
     fileExists: (f) => own.has(f) || (allowed(f) && ts.sys.fileExists(f)),
     readFile: (f) => own.get(f) ?? (allowed(f) ? ts.sys.readFile(f) : undefined),
     getCanonicalFileName: (f) => f,

@@ -27,7 +27,10 @@ export const RUNNER_REPOSITORY = 'assay-runner';
 export const SERVICE_PACKAGES = ['express'] as const;
 
 /** The in-container programs, bundled from @assay/container. */
-const CONTAINER_ENTRIES = { driver: containerEntry('@assay/container/driver'), subject: containerEntry('@assay/container/subject/javascript') };
+const CONTAINER_ENTRIES = {
+  driver: containerEntry('@assay/container/driver'),
+  subject: containerEntry('@assay/container/subject/javascript'),
+};
 
 function containerEntry(specifier: string): string {
   return createRequire(import.meta.url).resolve(specifier);
@@ -44,8 +47,7 @@ CMD ["${IMAGE_PATHS.node}", "${IMAGE_PATHS.driver}"]
 
 /** Some bundled dependencies call require() on node built-ins; ESM output has no require. */
 const ESM_REQUIRE_BANNER =
-  "import { createRequire as __assayCreateRequire } from 'node:module';\n" +
-  'const require = __assayCreateRequire(import.meta.url);';
+  "import { createRequire as __assayCreateRequire } from 'node:module';\n" + 'const require = __assayCreateRequire(import.meta.url);';
 
 export interface RunnerImageOptions {
   /** Entry points of the in-container runtime (defaults: container/src/driver/driver.ts, container/src/subject/javascript.ts). */
@@ -108,10 +110,7 @@ export class RunnerImage {
   }
 
   private async ensureOnce(onProgress?: (line: string) => void): Promise<string> {
-    const [driver, subject] = await Promise.all([
-      this.bundle(this.driverEntry),
-      this.bundle(this.subjectEntry),
-    ]);
+    const [driver, subject] = await Promise.all([this.bundle(this.driverEntry), this.bundle(this.subjectEntry)]);
     const files = await this.hostFiles();
     const tag = `${RUNNER_REPOSITORY}:${await this.contentHash(files, driver, subject)}`;
     if (await this.exists(tag)) return tag;
@@ -147,11 +146,11 @@ export class RunnerImage {
   /** node, its shared libraries and loader (at the paths ldd reports), and esbuild. */
   private async hostFiles(): Promise<FileInput[]> {
     const files: FileInput[] = [
-      { imagePath: IMAGE_PATHS.node, hostPath: this.nodeBinary},
-      { imagePath: IMAGE_PATHS.esbuild, hostPath: esbuildBinary()},
+      { imagePath: IMAGE_PATHS.node, hostPath: this.nodeBinary },
+      { imagePath: IMAGE_PATHS.esbuild, hostPath: esbuildBinary() },
     ];
     for (const lib of await sharedLibraries(this.nodeBinary)) {
-      files.push({ imagePath: lib, hostPath: lib});
+      files.push({ imagePath: lib, hostPath: lib });
     }
     for (const dir of await packageClosure(SERVICE_PACKAGES)) {
       // Keep the layout under the outermost node_modules (nested versions stay nested).
@@ -183,17 +182,12 @@ export class RunnerImage {
     }
   }
 
-  private async writeContext(
-    context: string,
-    files: FileInput[],
-    driver: string,
-    subject: string,
-  ): Promise<void> {
+  private async writeContext(context: string, files: FileInput[], driver: string, subject: string): Promise<void> {
     const rootfs = join(context, 'rootfs');
     await writeFile(join(context, 'Dockerfile'), SCRATCH_DOCKERFILE);
     for (const f of files) {
       const target = join(rootfs, f.imagePath);
-      await mkdir(dirname(target), { recursive: true});
+      await mkdir(dirname(target), { recursive: true });
       await linkOrCopy(f.hostPath, target);
     }
     for (const [imagePath, text] of [
@@ -201,7 +195,7 @@ export class RunnerImage {
       [IMAGE_PATHS.subject, subject],
     ] as const) {
       const target = join(rootfs, imagePath);
-      await mkdir(dirname(target), { recursive: true});
+      await mkdir(dirname(target), { recursive: true });
       // Readable by the candidate/reference uids: the subject runs as them.
       await writeFile(target, text, { mode: 0o644 });
     }
@@ -210,10 +204,7 @@ export class RunnerImage {
   }
 
   private async build(context: string, tag: string, onProgress?: (line: string) => void) {
-    const stream = await this.docker.buildImage(
-      { context, src: ['Dockerfile', 'rootfs'] },
-      { t: tag, rm: true, forcerm: true },
-    );
+    const stream = await this.docker.buildImage({ context, src: ['Dockerfile', 'rootfs'] }, { t: tag, rm: true, forcerm: true });
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,

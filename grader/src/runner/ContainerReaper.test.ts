@@ -36,7 +36,11 @@ describe('ContainerReaper orphansOnly', () => {
     const live = await sleeper(ownerId(), tag);
     const elsewhere = await sleeper('another-host:1', tag);
     try {
-      const removed = await new ContainerReaper(docker).reap({ orphansOnly: true, olderThanMs: 60 * 60 * 1000, labels: { [SUBMISSION_LABEL]: tag } });
+      const removed = await new ContainerReaper(docker).reap({
+        orphansOnly: true,
+        olderThanMs: 60 * 60 * 1000,
+        labels: { [SUBMISSION_LABEL]: tag },
+      });
       expect(removed).toBe(1);
       await expect(dead.inspect()).rejects.toMatchObject({ statusCode: 404 });
       await expect(live.inspect()).resolves.toBeDefined();

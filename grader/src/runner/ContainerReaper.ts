@@ -46,10 +46,7 @@ export class ContainerReaper {
     const containers = await this.docker.listContainers({
       all: true,
       filters: JSON.stringify({
-        label: [
-          `${SANDBOX_LABEL}=1`,
-          ...Object.entries(options.labels ?? {}).map(([k, v]) => `${k}=${v}`),
-        ],
+        label: [`${SANDBOX_LABEL}=1`, ...Object.entries(options.labels ?? {}).map(([k, v]) => `${k}=${v}`)],
       }),
     });
     const cutoffS = options.olderThanMs === undefined ? Infinity : (Date.now() - options.olderThanMs) / 1000;

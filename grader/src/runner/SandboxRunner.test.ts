@@ -27,7 +27,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (probeImage) await docker.getImage(probeImage).remove({ force: true }).catch(() => {});
+  if (probeImage)
+    await docker
+      .getImage(probeImage)
+      .remove({ force: true })
+      .catch(() => {});
 });
 
 type Overrides = Partial<Omit<RunSpec, 'cmd'>>;
@@ -93,7 +97,7 @@ describe('SandboxRunner', () => {
     const id = `test-${randomUUID()}`;
     const outcome = await runner.run({
       image,
-      cmd: [NODE, '-e', "console.log(JSON.stringify(process.env)); setTimeout(() => {}, 1500)"],
+      cmd: [NODE, '-e', 'console.log(JSON.stringify(process.env)); setTimeout(() => {}, 1500)'],
       stdin: '',
       memoryMb: 200,
       wallMs: 5000,
@@ -129,9 +133,7 @@ describe('SandboxRunner', () => {
     expect(host.SecurityOpt).toContain('no-new-privileges');
     expect(host.SecurityOpt?.some((o: string) => o.startsWith('seccomp='))).toBe(true);
     expect(host.LogConfig).toMatchObject({ Type: 'json-file', Config: { 'max-size': '1m' } });
-    expect(Object.keys(host.Tmpfs ?? {}).sort()).toEqual([
-      IMAGE_PATHS.candidateDir, IMAGE_PATHS.referenceDir, '/tmp',
-    ].sort());
+    expect(Object.keys(host.Tmpfs ?? {}).sort()).toEqual([IMAGE_PATHS.candidateDir, IMAGE_PATHS.referenceDir, '/tmp'].sort());
     expect(inspected!.Config.Labels).toMatchObject({ [SANDBOX_LABEL]: '1', [SUBMISSION_LABEL]: id, team: 'x' });
     // A clean environment: nothing from the host.
     expect(Object.keys(env).sort()).toEqual(['HOME', 'HOSTNAME', 'PATH']);
@@ -291,9 +293,7 @@ describe('SandboxRunner', () => {
       console.log(as(3000, tryRead));
       console.log(as(2000, "require('fs').writeFileSync('${IMAGE_PATHS.candidateDir}/a.js', '1'); console.log('own dir ok')"));`;
     const outcome = await node(code);
-    expect(outcome.stdout.trim().split('\n')).toEqual([
-      'written', 'EACCES', 'EACCES', 'hidden-test', 'own dir ok',
-    ]);
+    expect(outcome.stdout.trim().split('\n')).toEqual(['written', 'EACCES', 'EACCES', 'hidden-test', 'own dir ok']);
     await expectCleanAfter(outcome.id);
   });
 

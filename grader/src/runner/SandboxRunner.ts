@@ -9,13 +9,7 @@ import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { ownerId } from './ContainerReaper';
 import { OutputCapture } from './OutputCapture';
-import {
-  SANDBOX_ENV,
-  OWNER_LABEL,
-  SANDBOX_LABEL,
-  SUBMISSION_LABEL,
-  sandboxHostConfig,
-} from './sandboxHostConfig';
+import { SANDBOX_ENV, OWNER_LABEL, SANDBOX_LABEL, SUBMISSION_LABEL, sandboxHostConfig } from './sandboxHostConfig';
 
 export interface RunSpec {
   image: string;
@@ -128,7 +122,10 @@ export class SandboxRunner {
         spec.onStdoutLine && this.guardListener(spec.onStdoutLine, log),
       );
       const drained = new Promise<void>((resolve) => {
-        stream?.once('end', resolve).once('close', resolve).once('error', () => resolve());
+        stream
+          ?.once('end', resolve)
+          .once('close', resolve)
+          .once('error', () => resolve());
       });
       this.docker.modem.demuxStream(stream, capture.stdout, capture.stderr);
 

@@ -5,10 +5,4 @@ export type { RunSpec, RunOutcome } from './SandboxRunner';
 export { ContainerReaper } from './ContainerReaper';
 export type { ReapOptions } from './ContainerReaper';
 export { OutputCapture } from './OutputCapture';
-export {
-  SANDBOX_LABEL,
-  SUBMISSION_LABEL,
-  SECCOMP_PROFILE,
-  sandboxHostConfig,
-  sandboxCliFlags,
-} from './sandboxHostConfig';
+export { SANDBOX_LABEL, SUBMISSION_LABEL, SECCOMP_PROFILE, sandboxHostConfig, sandboxCliFlags } from './sandboxHostConfig';

@@ -7,9 +7,7 @@ import type Docker from 'dockerode';
 import { IMAGE_PATHS, UIDS } from '@assay/container/wire';
 
 /** Docker's default profile minus ptrace, process_vm_* and io_uring, as JSON text (not a path). */
-export const SECCOMP_PROFILE: string = JSON.stringify(
-  JSON.parse(readFileSync(new URL('./seccomp.json', import.meta.url), 'utf8')),
-);
+export const SECCOMP_PROFILE: string = JSON.stringify(JSON.parse(readFileSync(new URL('./seccomp.json', import.meta.url), 'utf8')));
 
 export const SANDBOX_LABEL = 'assay.sandbox';
 export const SUBMISSION_LABEL = 'assay.submission';
@@ -35,8 +33,7 @@ export function cpuLimitSeconds(wallMs: number): number {
 
 /** The tmpfs mounts; the paths do not exist in the image, so mode= applies. */
 export function sandboxTmpfs(): Record<string, string> {
-  const owned = (uid: number) =>
-    `rw,noexec,nosuid,nodev,size=64m,uid=${uid},gid=${uid},mode=0700`;
+  const owned = (uid: number) => `rw,noexec,nosuid,nodev,size=64m,uid=${uid},gid=${uid},mode=0700`;
   return {
     [IMAGE_PATHS.candidateDir]: owned(UIDS.candidate),
     [IMAGE_PATHS.referenceDir]: owned(UIDS.reference),
@@ -86,15 +83,31 @@ export function sandboxCliFlags(limits: Limits, seccompFile: string): string[] {
   const memory = `${limits.memoryMb}m`;
   const cpuSeconds = cpuLimitSeconds(limits.wallMs);
   const flags = [
-    '--network=none', '--read-only', '--cap-drop=ALL',
-    '--cap-add=SETUID', '--cap-add=SETGID', '--cap-add=KILL',
-    '--security-opt=no-new-privileges', `--security-opt=seccomp=${seccompFile}`,
-    `--pids-limit=${PIDS_LIMIT}`, `--memory=${memory}`, `--memory-swap=${memory}`, '--cpus=1',
-    `--ulimit=nofile=${NOFILE}:${NOFILE}`, '--ulimit=core=0:0',
-    `--ulimit=fsize=${FSIZE_BYTES}:${FSIZE_BYTES}`, `--ulimit=cpu=${cpuSeconds}:${cpuSeconds}`,
-    '--ipc=none', '--cgroupns=private', '--init',
-    '--log-driver=json-file', '--log-opt=max-size=1m', '--log-opt=max-file=1',
-    `--label=${SANDBOX_LABEL}=1`, '--stop-timeout=1', '--workdir=/',
+    '--network=none',
+    '--read-only',
+    '--cap-drop=ALL',
+    '--cap-add=SETUID',
+    '--cap-add=SETGID',
+    '--cap-add=KILL',
+    '--security-opt=no-new-privileges',
+    `--security-opt=seccomp=${seccompFile}`,
+    `--pids-limit=${PIDS_LIMIT}`,
+    `--memory=${memory}`,
+    `--memory-swap=${memory}`,
+    '--cpus=1',
+    `--ulimit=nofile=${NOFILE}:${NOFILE}`,
+    '--ulimit=core=0:0',
+    `--ulimit=fsize=${FSIZE_BYTES}:${FSIZE_BYTES}`,
+    `--ulimit=cpu=${cpuSeconds}:${cpuSeconds}`,
+    '--ipc=none',
+    '--cgroupns=private',
+    '--init',
+    '--log-driver=json-file',
+    '--log-opt=max-size=1m',
+    '--log-opt=max-file=1',
+    `--label=${SANDBOX_LABEL}=1`,
+    '--stop-timeout=1',
+    '--workdir=/',
   ];
   for (const env of SANDBOX_ENV) flags.push(`--env=${env}`);
   for (const [path, opts] of Object.entries(sandboxTmpfs())) flags.push(`--tmpfs=${path}:${opts}`);

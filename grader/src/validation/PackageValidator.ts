@@ -24,7 +24,6 @@ export interface ValidationReport {
   checks: ValidationCheck[];
 }
 
-
 /** Structural checks that need no grading: the suites match the manifest. */
 export async function checkStructure(pkg: ProblemPackage): Promise<ValidationCheck[]> {
   const m = pkg.manifest;
@@ -38,16 +37,48 @@ export async function checkStructure(pkg: ProblemPackage): Promise<ValidationChe
     return checks;
   }
   const samples = suites.correctness.filter((t) => t.sample).length;
-  check('suites.ts correctness', suites.correctness.length > samples && samples > 0, 'sample tests and hidden tests', `${samples} sample, ${suites.correctness.length - samples} hidden`);
-  if (m.suites.stress) check('suites.ts stress', (suites.stress?.length ?? 0) > 0, 'stress tests (the manifest weighs a stress suite)', `${suites.stress?.length ?? 0}`);
-  if (m.suites.latency) check('suites.ts latency', (suites.latency?.length ?? 0) > 0, 'latency benchmarks (the manifest weighs a latency suite)', `${suites.latency?.length ?? 0}`);
+  check(
+    'suites.ts correctness',
+    suites.correctness.length > samples && samples > 0,
+    'sample tests and hidden tests',
+    `${samples} sample, ${suites.correctness.length - samples} hidden`,
+  );
+  if (m.suites.stress)
+    check(
+      'suites.ts stress',
+      (suites.stress?.length ?? 0) > 0,
+      'stress tests (the manifest weighs a stress suite)',
+      `${suites.stress?.length ?? 0}`,
+    );
+  if (m.suites.latency)
+    check(
+      'suites.ts latency',
+      (suites.latency?.length ?? 0) > 0,
+      'latency benchmarks (the manifest weighs a latency suite)',
+      `${suites.latency?.length ?? 0}`,
+    );
   const probed = (suites.complexity ?? []).map((p) => p.operation).sort();
   const declared = m.complexity.map((c) => c.operation).sort();
   if (m.suites.complexity || probed.length || declared.length)
-    check('complexity probes', JSON.stringify(probed) === JSON.stringify(declared) && probed.length > 0, `probes for ${declared.join(', ') || '(none declared)'}`, probed.join(', ') || '(none)');
-  check('statement.md', pkg.statement.trim().length > 200, 'a statement a candidate can work from', `${pkg.statement.trim().length} characters`);
+    check(
+      'complexity probes',
+      JSON.stringify(probed) === JSON.stringify(declared) && probed.length > 0,
+      `probes for ${declared.join(', ') || '(none declared)'}`,
+      probed.join(', ') || '(none)',
+    );
+  check(
+    'statement.md',
+    pkg.statement.trim().length > 200,
+    'a statement a candidate can work from',
+    `${pkg.statement.trim().length} characters`,
+  );
   const verdicts = new Set(pkg.knownSubmissions.map((s) => s.verdict));
-  check('known-verdict submissions', verdicts.has('accepted') && verdicts.has('wrong_answer'), 'submissions/accepted/ and submissions/wrong_answer/ hold at least one file each', [...verdicts].join(', ') || '(none)');
+  check(
+    'known-verdict submissions',
+    verdicts.has('accepted') && verdicts.has('wrong_answer'),
+    'submissions/accepted/ and submissions/wrong_answer/ hold at least one file each',
+    [...verdicts].join(', ') || '(none)',
+  );
   return checks;
 }
 
@@ -56,26 +87,41 @@ function describe(r: Result): string {
   return `${r.verdict} ${r.score}${classes ? ` [${classes}]` : ''} — ${r.summary}`;
 }
 
-export async function validatePackage(pkg: ProblemPackage, grade: GradeFn, onLine: (line: string) => void = () => undefined): Promise<ValidationReport> {
+export async function validatePackage(
+  pkg: ProblemPackage,
+  grade: GradeFn,
+  onLine: (line: string) => void = () => undefined,
+): Promise<ValidationReport> {
   const m = pkg.manifest;
   const checks = await checkStructure(pkg);
   const record = (c: ValidationCheck) => {
     checks.push(c);
     onLine(`${c.ok ? 'ok  ' : 'FAIL'} ${m.id}: ${c.subject}: ${c.ok ? c.got : `expected ${c.expected}, got ${c.got}`}`);
   };
-  for (const c of checks) onLine(`${c.ok ? 'ok  ' : 'FAIL'} ${m.id}: ${c.subject}: ${c.ok ? c.got : `expected ${c.expected}, got ${c.got}`}`);
+  for (const c of checks)
+    onLine(`${c.ok ? 'ok  ' : 'FAIL'} ${m.id}: ${c.subject}: ${c.ok ? c.got : `expected ${c.expected}, got ${c.got}`}`);
   if (checks.some((c) => !c.ok)) return { problemId: m.id, ok: false, checks };
 
   const ref = await grade({ problem: pkg, language: pkg.reference.language, files: pkg.reference.files });
   record({ subject: m.reference.path, ok: ref.verdict === 'accepted' && ref.score === 100, expected: 'accepted 100', got: describe(ref) });
   const wrongComplexity = ref.complexity.filter((c) => c.class !== c.expected);
   if (wrongComplexity.length)
-    record({ subject: `${m.reference.path} complexity`, ok: false, expected: m.complexity.map((c) => `${c.operation}=${c.expected}`).join(' '), got: describe(ref) });
+    record({
+      subject: `${m.reference.path} complexity`,
+      ok: false,
+      expected: m.complexity.map((c) => `${c.operation}=${c.expected}`).join(' '),
+      got: describe(ref),
+    });
 
   for (const lang of m.languages) {
     const starter = pkg.starter[lang]!;
     const r = await grade({ problem: pkg, language: lang, files: [starter] });
-    record({ subject: `starter/${starter.path}`, ok: r.verdict !== 'accepted' && r.verdict !== 'compile_error' && r.verdict !== 'internal_error', expected: 'compiles and is not accepted', got: describe(r) });
+    record({
+      subject: `starter/${starter.path}`,
+      ok: r.verdict !== 'accepted' && r.verdict !== 'compile_error' && r.verdict !== 'internal_error',
+      expected: 'compiles and is not accepted',
+      got: describe(r),
+    });
   }
 
   for (const s of pkg.knownSubmissions) {
@@ -84,7 +130,13 @@ export async function validatePackage(pkg: ProblemPackage, grade: GradeFn, onLin
     const classesOk = Object.entries(s.complexity ?? {}).every(([op, cls]) => r.complexity.find((c) => c.operation === op)?.class === cls);
     const hintsOk = !s.complexity || r.complexity.some((c) => c.hint);
     const ok = r.verdict === s.verdict && classesOk && hintsOk && (s.verdict !== 'accepted' || r.score === 100);
-    const expected = `${s.verdict}${s.complexity ? ` [${Object.entries(s.complexity).map(([o, c]) => `${o}=${c}`).join(' ')}] with a hint` : ''}`;
+    const expected = `${s.verdict}${
+      s.complexity
+        ? ` [${Object.entries(s.complexity)
+            .map(([o, c]) => `${o}=${c}`)
+            .join(' ')}] with a hint`
+        : ''
+    }`;
     record({ subject: s.path, ok, expected, got: describe(r) });
   }
   return { problemId: m.id, ok: checks.every((c) => c.ok), checks };

@@ -21,7 +21,10 @@ export async function migrate(databaseUrl: string, logger?: Logger): Promise<str
     if (names.length) logger?.info({ migrations: names }, `applied ${names.length} migration(s)`);
     return names;
   } catch (e) {
-    throw new Error(`database migration failed against ${redactUrl(databaseUrl)}: ${(e as Error).message} — is PostgreSQL up (bash scripts/services.sh) and DATABASE_URL right?`, { cause: e });
+    throw new Error(
+      `database migration failed against ${redactUrl(databaseUrl)}: ${(e as Error).message} — is PostgreSQL up (bash scripts/services.sh) and DATABASE_URL right?`,
+      { cause: e },
+    );
   }
 }
 

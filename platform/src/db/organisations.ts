@@ -32,12 +32,22 @@ export async function findOrCreateOrganisation(pool: Pool, name: string): Promis
 }
 
 /** Creates a key for `orgName` (creating the organisation if new); the plain key is returned once. */
-export async function createApiKey(pool: Pool, orgName: string, keyName?: string): Promise<{ org: Organisation; keyId: string; key: string; prefix: string }> {
+export async function createApiKey(
+  pool: Pool,
+  orgName: string,
+  keyName?: string,
+): Promise<{ org: Organisation; keyId: string; key: string; prefix: string }> {
   const org = await findOrCreateOrganisation(pool, orgName);
   const key = generateApiKey();
   const keyId = randomUUID();
   const prefix = key.slice(0, 10);
-  await pool.query(`INSERT INTO api_keys (id, org_id, key_hash, prefix, name) VALUES ($1, $2, $3, $4, $5)`, [keyId, org.id, hashApiKey(key), prefix, keyName ?? null]);
+  await pool.query(`INSERT INTO api_keys (id, org_id, key_hash, prefix, name) VALUES ($1, $2, $3, $4, $5)`, [
+    keyId,
+    org.id,
+    hashApiKey(key),
+    prefix,
+    keyName ?? null,
+  ]);
   return { org, keyId, key, prefix };
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Config } from '@assay/platform';
+import type { Config } from '../config';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;

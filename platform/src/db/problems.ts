@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type ProblemPackage, ManifestSchema } from '@assay/contracts';
-import { listProblemIds, loadProblem, PROBLEMS_DIR } from '../problems/packages';
+import { listProblemIds, loadProblem, PROBLEMS_DIR } from '@assay/sdk/package';
 import type { Logger } from 'pino';
 import type { Pool } from './pool';
 
@@ -14,7 +14,13 @@ export async function recordProblemVersion(pool: Pool, pkg: ProblemPackage, logg
   let seen = recorded.get(pool);
   if (!seen) recorded.set(pool, (seen = new Set()));
   if (seen.has(key)) return;
-  const snapshot: Snapshot = { statement: pkg.statement, starter: pkg.starter, reference: pkg.reference, suitesBundle: pkg.suitesBundle, contentHash: pkg.contentHash };
+  const snapshot: Snapshot = {
+    statement: pkg.statement,
+    starter: pkg.starter,
+    reference: pkg.reference,
+    suitesBundle: pkg.suitesBundle,
+    contentHash: pkg.contentHash,
+  };
   // Same version, new content (a package edited without a version bump, or a rebuilt SDK): the
   // disk is the truth for its version, so the snapshot follows it, and we say so.
   const { rows } = await pool.query<{ previous: string | null }>(
@@ -56,7 +62,10 @@ export async function loadProblemAt(pool: Pool, id: string, version: string): Pr
   } catch {
     // gone from disk: fall back to the snapshot
   }
-  const { rows } = await pool.query<{ manifest: unknown; package: Snapshot }>(`SELECT manifest, package FROM problems WHERE id = $1 AND version = $2`, [id, version]);
+  const { rows } = await pool.query<{ manifest: unknown; package: Snapshot }>(
+    `SELECT manifest, package FROM problems WHERE id = $1 AND version = $2`,
+    [id, version],
+  );
   const row = rows[0];
   if (!row) throw new Error(`problem ${id}@${version} is neither on disk nor recorded in the problems table`);
   // Snapshots recorded before known submissions moved into folders still list them in the manifest.

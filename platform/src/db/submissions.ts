@@ -1,7 +1,6 @@
 import type { Language, Result, SubmissionFile, SubmissionStatus } from '@assay/contracts';
 import type { Pool, PoolClient } from './pool';
 
-
 export interface Submission {
   id: string;
   orgId: string | null;
@@ -49,17 +48,36 @@ export async function insertSubmission(pool: Pool, s: NewSubmission): Promise<{ 
        idempotency_scope, idempotency_key, request_hash, client_address)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING RETURNING ${COLUMNS}, NULL::jsonb AS result`,
-    [s.id, s.orgId, s.apiKeyId, s.problemId, s.problemVersion, s.language, JSON.stringify(s.files), s.callbackUrl, s.callbackSecret,
-      s.idempotencyScope, s.idempotencyKey, s.requestHash, s.clientAddress],
+    [
+      s.id,
+      s.orgId,
+      s.apiKeyId,
+      s.problemId,
+      s.problemVersion,
+      s.language,
+      JSON.stringify(s.files),
+      s.callbackUrl,
+      s.callbackSecret,
+      s.idempotencyScope,
+      s.idempotencyKey,
+      s.requestHash,
+      s.clientAddress,
+    ],
   );
   if (rows[0]) return { created: true, submission: rows[0] };
-  const existing = await pool.query<{ id: string }>(`SELECT id FROM submissions WHERE idempotency_scope = $1 AND idempotency_key = $2`, [s.idempotencyScope, s.idempotencyKey]);
+  const existing = await pool.query<{ id: string }>(`SELECT id FROM submissions WHERE idempotency_scope = $1 AND idempotency_key = $2`, [
+    s.idempotencyScope,
+    s.idempotencyKey,
+  ]);
   return { created: false, submission: (await getSubmission(pool, existing.rows[0]!.id))! };
 }
 
 export async function getSubmission(db: Pool | PoolClient, id: string): Promise<Submission | undefined> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-  const { rows } = await db.query<Submission>(`SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id WHERE s.id = $1`, [id]);
+  const { rows } = await db.query<Submission>(
+    `SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id WHERE s.id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -92,7 +110,8 @@ export async function listSubmissions(
   const args: unknown[] = [orgId];
   if (opts.problemId) where.push(`s.problem_id = $${args.push(opts.problemId)}`);
   if (opts.status) where.push(`s.status = $${args.push(opts.status)}`);
-  if (opts.cursor) where.push(`(s.created_at, s.id) < ($${args.push(opts.cursor.createdAt)}::timestamptz, $${args.push(opts.cursor.id)}::uuid)`);
+  if (opts.cursor)
+    where.push(`(s.created_at, s.id) < ($${args.push(opts.cursor.createdAt)}::timestamptz, $${args.push(opts.cursor.id)}::uuid)`);
   const { rows } = await pool.query<Submission>(
     `SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id
      WHERE ${where.join(' AND ')} ORDER BY s.created_at DESC, s.id DESC LIMIT $${args.push(opts.limit + 1)}`,
@@ -151,7 +170,9 @@ export async function strandedSubmissions(pool: Pool, olderThanS: number): Promi
 
 /** Counts submissions per status (for metrics). */
 export async function countSubmissionsByStatus(pool: Pool): Promise<Record<SubmissionStatus, number>> {
-  const { rows } = await pool.query<{ status: SubmissionStatus; n: string }>(`SELECT status, count(*) AS n FROM submissions GROUP BY status`);
+  const { rows } = await pool.query<{ status: SubmissionStatus; n: string }>(
+    `SELECT status, count(*) AS n FROM submissions GROUP BY status`,
+  );
   const out: Record<SubmissionStatus, number> = { queued: 0, running: 0, completed: 0, failed: 0 };
   for (const r of rows) out[r.status] = Number(r.n);
   return out;

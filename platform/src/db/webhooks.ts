@@ -28,7 +28,9 @@ export async function createEndpoint(
 }
 
 export async function listEndpoints(pool: Pool, orgId: string): Promise<WebhookEndpoint[]> {
-  return (await pool.query<WebhookEndpoint>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE org_id = $1 ORDER BY created_at`, [orgId])).rows;
+  return (
+    await pool.query<WebhookEndpoint>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE org_id = $1 ORDER BY created_at`, [orgId])
+  ).rows;
 }
 
 export async function getEndpoint(pool: Pool, orgId: string, id: string): Promise<(WebhookEndpoint & { secretEnc: string }) | undefined> {
@@ -62,7 +64,9 @@ export async function createDeliveries(client: PoolClient, submissionId: string,
      ON CONFLICT (submission_id, event_type, target) DO NOTHING`,
     [submissionId, event, body],
   );
-  const { rows } = await client.query<{ id: string }>(`SELECT id FROM webhook_deliveries WHERE submission_id = $1 AND status = 'pending'`, [submissionId]);
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM webhook_deliveries WHERE submission_id = $1 AND status = 'pending'`, [
+    submissionId,
+  ]);
   return rows.map((r) => r.id);
 }
 
@@ -102,7 +106,11 @@ export async function recordAttempt(
   );
   const attempt = rows[0]?.attempts ?? 0;
   await pool.query(`INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)`, [
-    id, attempt, a.statusCode, a.error, Math.round(a.durationMs),
+    id,
+    attempt,
+    a.statusCode,
+    a.error,
+    Math.round(a.durationMs),
   ]);
   return attempt;
 }
@@ -136,7 +144,11 @@ const DELIVERY_COLUMNS = `d.id, d.submission_id AS "submissionId", d.endpoint_id
   coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms, 'at', a.created_at) ORDER BY a.id)
      FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS log`;
 
-export async function listDeliveries(pool: Pool, orgId: string, opts: { submissionId?: string; status?: string; limit: number }): Promise<DeliveryLog[]> {
+export async function listDeliveries(
+  pool: Pool,
+  orgId: string,
+  opts: { submissionId?: string; status?: string; limit: number },
+): Promise<DeliveryLog[]> {
   const where = ['d.org_id = $1'];
   const args: unknown[] = [orgId];
   if (opts.submissionId) where.push(`d.submission_id = $${args.push(opts.submissionId)}`);
@@ -150,7 +162,9 @@ export async function listDeliveries(pool: Pool, orgId: string, opts: { submissi
 
 export async function getDelivery(pool: Pool, orgId: string, id: string): Promise<DeliveryLog | undefined> {
   if (!isUuid(id)) return undefined;
-  return (await pool.query<DeliveryLog>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.org_id = $1 AND d.id = $2`, [orgId, id])).rows[0];
+  return (
+    await pool.query<DeliveryLog>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.org_id = $1 AND d.id = $2`, [orgId, id])
+  ).rows[0];
 }
 
 /** Marks a delivery for re-sending; returns the replay number (for a unique job id). */

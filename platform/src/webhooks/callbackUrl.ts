@@ -6,7 +6,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import type { Config } from '@assay/platform';
+import type { Config } from '../config';
 
 export type CallbackPolicy = Pick<Config['webhooks'], 'allowedHosts' | 'allowLoopback' | 'allowPrivate'>;
 
@@ -20,12 +20,23 @@ linkLocal.addSubnet('fe80::', 10, 'ipv6');
 
 const privateNets = new BlockList();
 for (const [net, bits] of [
-  ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['192.0.0.0', 24], ['198.18.0.0', 15],
-] as const) privateNets.addSubnet(net, bits, 'ipv4');
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['100.64.0.0', 10],
+  ['192.0.0.0', 24],
+  ['198.18.0.0', 15],
+] as const)
+  privateNets.addSubnet(net, bits, 'ipv4');
 privateNets.addSubnet('fc00::', 7, 'ipv6');
 
 const special = new BlockList();
-for (const [net, bits] of [['0.0.0.0', 8], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) special.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  special.addSubnet(net, bits, 'ipv4');
 special.addAddress('::', 'ipv6');
 special.addSubnet('ff00::', 8, 'ipv6');
 
@@ -50,7 +61,9 @@ export class CallbackUrlError extends Error {
 }
 
 function lookupAll(host: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))),
+  );
 }
 
 /** Parses and checks a callback URL, resolving its host; throws `CallbackUrlError` saying what is wrong. */
@@ -61,7 +74,8 @@ export async function checkCallbackUrl(raw: string, policy: CallbackPolicy): Pro
   } catch {
     throw new CallbackUrlError('is not a valid absolute URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CallbackUrlError(`must use http or https, not ${url.protocol.replace(':', '')}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CallbackUrlError(`must use http or https, not ${url.protocol.replace(':', '')}`);
   if (url.username || url.password) throw new CallbackUrlError('must not carry credentials');
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (policy.allowedHosts.includes(host)) return url;
@@ -92,7 +106,10 @@ export function guardedLookup(policy: CallbackPolicy): LookupFunction {
         const filtered = addrs.filter((a) => !opts.family || a.family === opts.family);
         for (const a of filtered) {
           const why = allowedHost ? undefined : refusedAddressReason(a.address, policy);
-          if (why) return cb(Object.assign(new CallbackUrlError(`refusing to connect: ${hostname} resolves to ${why}`), { code: 'EREFUSEDADDRESS' }));
+          if (why)
+            return cb(
+              Object.assign(new CallbackUrlError(`refusing to connect: ${hostname} resolves to ${why}`), { code: 'EREFUSEDADDRESS' }),
+            );
         }
         if (!filtered.length) return cb(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }));
         if (opts.all) cb(null, filtered);

@@ -12,9 +12,19 @@ export interface SendOutcome {
  * POSTs one webhook. Re-checks the URL (scheme, IP literals) and connects through a DNS lookup
  * that refuses disallowed addresses. Reads at most 4 KiB of the answer; never follows redirects.
  */
-export async function sendWebhook(rawUrl: string, headers: Record<string, string>, body: string, policy: CallbackPolicy, timeoutMs: number): Promise<SendOutcome> {
+export async function sendWebhook(
+  rawUrl: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: CallbackPolicy,
+  timeoutMs: number,
+): Promise<SendOutcome> {
   const started = performance.now();
-  const done = (statusCode: number | null, error: string | null): SendOutcome => ({ statusCode, error, durationMs: performance.now() - started });
+  const done = (statusCode: number | null, error: string | null): SendOutcome => ({
+    statusCode,
+    error,
+    durationMs: performance.now() - started,
+  });
   let url: URL;
   try {
     url = await checkCallbackUrl(rawUrl, policy);
@@ -27,7 +37,12 @@ export async function sendWebhook(rawUrl: string, headers: Record<string, string
       url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Assay-Webhooks/1', 'content-length': Buffer.byteLength(body), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Assay-Webhooks/1',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
         lookup: guardedLookup(policy),
         timeout: timeoutMs,
       },
@@ -37,7 +52,10 @@ export async function sendWebhook(rawUrl: string, headers: Record<string, string
           seen += c.length;
           if (seen > 4096) res.destroy();
         });
-        const finish = () => resolve(done(res.statusCode ?? null, res.statusCode && res.statusCode >= 200 && res.statusCode < 300 ? null : `HTTP ${res.statusCode}`));
+        const finish = () =>
+          resolve(
+            done(res.statusCode ?? null, res.statusCode && res.statusCode >= 200 && res.statusCode < 300 ? null : `HTTP ${res.statusCode}`),
+          );
         res.on('end', finish);
         res.on('close', finish);
         res.on('error', finish);

@@ -36,7 +36,13 @@ export function webhookHeaders(secret: string, id: string, body: string, now = D
  * Verifies a received webhook as a receiver would: any of the space-separated `v1,` signatures
  * matches, and the timestamp is within `toleranceS` of now. Throws saying what failed.
  */
-export function verifyWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string, toleranceS = 300, now = Date.now()): void {
+export function verifyWebhook(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  toleranceS = 300,
+  now = Date.now(),
+): void {
   const h = (n: string) => {
     const v = headers[n];
     if (typeof v !== 'string' || !v) throw new Error(`missing ${n} header`);

@@ -42,7 +42,8 @@ export class BloomFilter {
 
   constructor(expectedItems: number, falsePositiveRate: number) {
     if (!Number.isInteger(expectedItems) || expectedItems < 1) throw new RangeError('expectedItems must be an integer >= 1');
-    if (typeof falsePositiveRate !== 'number' || !(falsePositiveRate > 0 && falsePositiveRate < 1)) throw new RangeError('falsePositiveRate must be in (0, 1)');
+    if (typeof falsePositiveRate !== 'number' || !(falsePositiveRate > 0 && falsePositiveRate < 1))
+      throw new RangeError('falsePositiveRate must be in (0, 1)');
     this.bitCount = Math.ceil((-expectedItems * Math.log(falsePositiveRate)) / (Math.LN2 * Math.LN2));
     this.hashCount = Math.max(1, Math.round((this.bitCount / expectedItems) * Math.LN2));
     this.bits = new Uint32Array(Math.ceil(this.bitCount / 32));
@@ -51,7 +52,7 @@ export class BloomFilter {
   add(item: string): void {
     const m = this.bitCount;
     const h1 = murmur3(item, 0x9747b28c) % m;
-    const h2 = (murmur3(item, 0x5bd1e995) % m) || 1;
+    const h2 = murmur3(item, 0x5bd1e995) % m || 1;
     let pos = h1;
     for (let i = 0; i < this.hashCount; i++) {
       this.bits[pos >>> 5]! |= 1 << (pos & 31);
@@ -63,7 +64,7 @@ export class BloomFilter {
   has(item: string): boolean {
     const m = this.bitCount;
     const h1 = murmur3(item, 0x9747b28c) % m;
-    const h2 = (murmur3(item, 0x5bd1e995) % m) || 1;
+    const h2 = murmur3(item, 0x5bd1e995) % m || 1;
     let pos = h1;
     for (let i = 0; i < this.hashCount; i++) {
       if ((this.bits[pos >>> 5]! & (1 << (pos & 31))) === 0) return false;

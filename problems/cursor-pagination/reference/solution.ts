@@ -41,7 +41,14 @@ function decodeCursor(cursor: string): Key {
   } catch {
     throw new InvalidCursorError('not a cursor issued by this feed');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== 'c1' || typeof parsed[1] !== 'number' || !Number.isFinite(parsed[1]) || typeof parsed[2] !== 'string')
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== 'c1' ||
+    typeof parsed[1] !== 'number' ||
+    !Number.isFinite(parsed[1]) ||
+    typeof parsed[2] !== 'string'
+  )
     throw new InvalidCursorError('not a cursor issued by this feed');
   return [parsed[1], parsed[2]];
 }
@@ -108,7 +115,8 @@ export class Feed<T extends Row = Row> {
   }
 
   private check(row: T): void {
-    if (!row || typeof row.id !== 'string' || typeof row.createdAt !== 'number' || !Number.isFinite(row.createdAt)) throw new TypeError('a row needs a string id and a finite createdAt');
+    if (!row || typeof row.id !== 'string' || typeof row.createdAt !== 'number' || !Number.isFinite(row.createdAt))
+      throw new TypeError('a row needs a string id and a finite createdAt');
     if (this.byId.has(row.id)) throw new RangeError(`duplicate id ${row.id}`);
   }
 }

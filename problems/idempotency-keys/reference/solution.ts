@@ -38,7 +38,11 @@ export class IdempotentHandler<Req, Res> {
   /** Insertion order = order of first arrival, so expired entries collect at the front. */
   private readonly entries = new Map<string, Entry<Req, Res>>();
 
-  constructor(private readonly handler: Handler<Req, Res>, private readonly clock: Clock, options: IdempotencyOptions) {
+  constructor(
+    private readonly handler: Handler<Req, Res>,
+    private readonly clock: Clock,
+    options: IdempotencyOptions,
+  ) {
     const ttl = options?.ttlMs;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1) throw new RangeError('ttlMs must be an integer >= 1');
     this.ttlMs = ttl;

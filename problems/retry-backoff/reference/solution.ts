@@ -23,7 +23,10 @@ function isPositiveInt(v: unknown): v is number {
 export class RetryPolicy {
   private readonly nonRetryable: ReadonlySet<string>;
 
-  constructor(private readonly options: RetryOptions, private readonly env: RetryEnvironment) {
+  constructor(
+    private readonly options: RetryOptions,
+    private readonly env: RetryEnvironment,
+  ) {
     const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, nonRetryable } = options;
     if (!isPositiveInt(maxAttempts)) throw new RangeError('maxAttempts must be an integer >= 1');
     if (!isPositiveInt(baseDelayMs)) throw new RangeError('baseDelayMs must be an integer >= 1');

@@ -1,7 +1,5 @@
 /** What the store keeps for a seat. */
-export type SeatRecord =
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+export type SeatRecord = { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 /** The shared store (provided by the platform). */
 export interface SeatStore {
@@ -11,9 +9,7 @@ export interface SeatStore {
 }
 
 export type SeatStatus =
-  | { state: 'available' }
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+  { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 export interface SeatBookingOptions {
   holdMs: number;

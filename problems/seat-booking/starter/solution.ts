@@ -1,7 +1,5 @@
 /** What the store keeps for a seat (the store itself never looks inside). */
-export type SeatRecord =
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+export type SeatRecord = { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 /** The shared store, provided by the platform (think: a table row with a version column). */
 export interface SeatStore {
@@ -17,9 +15,7 @@ export interface SeatStore {
 }
 
 export type SeatStatus =
-  | { state: 'available' }
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+  { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 export interface SeatBookingOptions {
   /** How long a hold lasts, in ms: an integer >= 1, else RangeError. */

@@ -25,7 +25,9 @@ export function compareView(subs: Submission[]): HTMLElement {
       `latency ${op}`,
       (s) => {
         const l = s.result?.latency.find((x) => x.operation === op);
-        return l ? h('span', { class: l.passed ? 'ok' : 'bad' }, l.error ? 'not measured' : `${num(l.ratio)}× (≤ ${num(l.allowedRatio)}×)`) : '–';
+        return l
+          ? h('span', { class: l.passed ? 'ok' : 'bad' }, l.error ? 'not measured' : `${num(l.ratio)}× (≤ ${num(l.allowedRatio)}×)`)
+          : '–';
       },
     ]),
     ...complexity.map((op): [string, (s: Submission) => Child] => [
@@ -34,7 +36,14 @@ export function compareView(subs: Submission[]): HTMLElement {
         const c = s.result?.complexity.find((x) => x.operation === op);
         if (!c) return '–';
         const worse = c.class !== c.expected && c.class !== 'inconclusive';
-        return h('span', { class: worse ? (c.confident ? 'bad' : 'warn') : 'ok', title: `exponent ${num(c.exponent)} [${num(c.interval[0])}, ${num(c.interval[1])}], expected ${c.expected}` }, classLabel(c.class));
+        return h(
+          'span',
+          {
+            class: worse ? (c.confident ? 'bad' : 'warn') : 'ok',
+            title: `exponent ${num(c.exponent)} [${num(c.interval[0])}, ${num(c.interval[1])}], expected ${c.expected}`,
+          },
+          classLabel(c.class),
+        );
       },
     ]),
     ['static hints', (s) => String(s.result?.staticHints.length ?? '–')],
@@ -43,7 +52,27 @@ export function compareView(subs: Submission[]): HTMLElement {
   return h(
     'table',
     { class: 'compare' },
-    h('thead', null, h('tr', null, h('th', null, ''), subs.map((s) => h('th', null, h('code', { title: s.id }, s.id.slice(0, 8)))))),
-    h('tbody', null, rows.map(([label, cell]) => h('tr', null, h('th', null, label), subs.map((s) => h('td', null, cell(s)))))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', null, ''),
+        subs.map((s) => h('th', null, h('code', { title: s.id }, s.id.slice(0, 8)))),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.map(([label, cell]) =>
+        h(
+          'tr',
+          null,
+          h('th', null, label),
+          subs.map((s) => h('td', null, cell(s))),
+        ),
+      ),
+    ),
   );
 }

@@ -21,7 +21,13 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
     replace(
       root,
       h('h1', null, 'Dashboard'),
-      h('p', { class: 'lead' }, "Enter your organisation's API key in the field at the top right to see its submissions. Create one with ", h('code', null, 'npx assay keys create --org "Your team"'), '.'),
+      h(
+        'p',
+        { class: 'lead' },
+        "Enter your organisation's API key in the field at the top right to see its submissions. Create one with ",
+        h('code', null, 'npx assay keys create --org "Your team"'),
+        '.',
+      ),
     );
     return;
   }
@@ -31,13 +37,18 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
   const selected = new Set<string>();
 
   const problemFilter = h('select', { 'aria-label': 'problem', onchange: () => void reload() }, h('option', { value: '' }, 'all problems'));
-  const statusFilter = h('select', { 'aria-label': 'status', onchange: () => void reload() }, h('option', { value: '' }, 'any status'), STATUSES.map((s) => h('option', { value: s }, s)));
+  const statusFilter = h(
+    'select',
+    { 'aria-label': 'status', onchange: () => void reload() },
+    h('option', { value: '' }, 'any status'),
+    STATUSES.map((s) => h('option', { value: s }, s)),
+  );
   const tbody = h('tbody');
   const selectAll = h('input', {
     type: 'checkbox',
     'aria-label': 'select all',
     onchange: () => {
-      for (const r of rows) selectAll.checked ? selected.add(r.id) : selected.delete(r.id);
+      for (const r of rows) toggle(selected, r.id, selectAll.checked);
       renderRows();
     },
   });
@@ -55,7 +66,22 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
     h(
       'table',
       { class: 'submissions' },
-      h('thead', null, h('tr', null, h('th', null, selectAll), h('th', null, 'submitted'), h('th', null, 'problem'), h('th', null, 'language'), h('th', null, 'status'), h('th', null, 'verdict'), h('th', { class: 'num' }, 'score'), h('th', null, 'id'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, selectAll),
+          h('th', null, 'submitted'),
+          h('th', null, 'problem'),
+          h('th', null, 'language'),
+          h('th', null, 'status'),
+          h('th', null, 'verdict'),
+          h('th', { class: 'num' }, 'score'),
+          h('th', null, 'id'),
+        ),
+      ),
       tbody,
     ),
     h('div', { class: 'toolbar' }, status, h('span', { class: 'spacer' }), more),
@@ -82,7 +108,7 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
               'aria-label': `select ${r.id}`,
               checked: selected.has(r.id),
               onchange: (e: Event) => {
-                (e.target as HTMLInputElement).checked ? selected.add(r.id) : selected.delete(r.id);
+                toggle(selected, r.id, (e.target as HTMLInputElement).checked);
                 renderRows();
               },
             }),
@@ -93,7 +119,15 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
           h('td', null, r.status),
           h('td', null, verdictBadge(r.verdict)),
           h('td', { class: 'num' }, r.score === null ? '–' : num(r.score, 1)),
-          h('td', null, h('button', { type: 'button', class: 'link', title: 'open this result below', onclick: () => void open(r.id) }, h('code', null, r.id.slice(0, 8)))),
+          h(
+            'td',
+            null,
+            h(
+              'button',
+              { type: 'button', class: 'link', title: 'open this result below', onclick: () => void open(r.id) },
+              h('code', null, r.id.slice(0, 8)),
+            ),
+          ),
         ),
       ),
     );
@@ -110,7 +144,12 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
   async function loadPage(first = false): Promise<void> {
     more.disabled = true;
     try {
-      const page = await listSubmissions({ problemId: problemFilter.value, status: statusFilter.value, limit: PAGE, ...(first || !cursor ? {} : { cursor }) });
+      const page = await listSubmissions({
+        problemId: problemFilter.value,
+        status: statusFilter.value,
+        limit: PAGE,
+        ...(first || !cursor ? {} : { cursor }),
+      });
       if (signal.aborted) return;
       rows = first ? page.items : [...rows, ...page.items];
       cursor = page.nextCursor;
@@ -153,7 +192,12 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
     try {
       const subs = await Promise.all(shown.map((id) => getSubmission(id)));
       if (signal.aborted) return;
-      replace(panel, h('h2', null, 'Comparison'), ids.length > MAX_COMPARE ? h('p', { class: 'muted' }, `The first ${MAX_COMPARE} of ${ids.length} selected.`) : null, h('div', { class: 'scroll' }, compareView(subs)));
+      replace(
+        panel,
+        h('h2', null, 'Comparison'),
+        ids.length > MAX_COMPARE ? h('p', { class: 'muted' }, `The first ${MAX_COMPARE} of ${ids.length} selected.`) : null,
+        h('div', { class: 'scroll' }, compareView(subs)),
+      );
       panel.scrollIntoView({ behavior: 'smooth', block: 'start' });
     } catch (e) {
       replace(panel, h('h2', null, 'Comparison'), errorView(e));
@@ -163,7 +207,18 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
   function exportCsv(): void {
     const csv = toCsv(
       ['id', 'createdAt', 'problemId', 'problemVersion', 'language', 'status', 'verdict', 'score', 'startedAt', 'finishedAt'],
-      rows.map((r) => [r.id, r.createdAt, r.problemId, r.problemVersion, r.language, r.status, r.verdict, r.score, r.startedAt, r.finishedAt]),
+      rows.map((r) => [
+        r.id,
+        r.createdAt,
+        r.problemId,
+        r.problemVersion,
+        r.language,
+        r.status,
+        r.verdict,
+        r.score,
+        r.startedAt,
+        r.finishedAt,
+      ]),
     );
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = h('a', { download: `assay-submissions-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.csv` });
@@ -176,4 +231,9 @@ export async function dashboard(root: HTMLElement, signal: AbortSignal): Promise
 
   renderRows();
   await loadPage(true);
+}
+
+function toggle(set: Set<string>, id: string, on: boolean): void {
+  if (on) set.add(id);
+  else set.delete(id);
 }

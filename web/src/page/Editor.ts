@@ -4,7 +4,14 @@ import { h } from './dom';
 const INDENT = '  ';
 
 export function codeEditor(opts: { onChange(): void; onSubmit(): void }): HTMLTextAreaElement {
-  const ta = h('textarea', { class: 'editor', spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', wrap: 'off', 'aria-label': 'your solution' });
+  const ta = h('textarea', {
+    class: 'editor',
+    spellcheck: 'false',
+    autocapitalize: 'off',
+    autocomplete: 'off',
+    wrap: 'off',
+    'aria-label': 'your solution',
+  });
   ta.addEventListener('input', () => opts.onChange());
   ta.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {

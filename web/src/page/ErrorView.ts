@@ -10,8 +10,19 @@ export function errorView(e: unknown): HTMLElement {
       { class: 'error', role: 'alert' },
       h('strong', null, p.status ? `${p.status} ${p.title}` : p.title),
       h('p', null, p.detail),
-      p.errors?.length ? h('ul', { class: 'field-errors' }, p.errors.map((f) => h('li', null, h('code', null, f.path), ' ', f.message))) : null,
+      p.errors?.length
+        ? h(
+            'ul',
+            { class: 'field-errors' },
+            p.errors.map((f) => h('li', null, h('code', null, f.path), ' ', f.message)),
+          )
+        : null,
     );
   }
-  return h('div', { class: 'error', role: 'alert' }, h('strong', null, 'Something went wrong'), h('p', null, e instanceof Error ? e.message : String(e)));
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('strong', null, 'Something went wrong'),
+    h('p', null, e instanceof Error ? e.message : String(e)),
+  );
 }

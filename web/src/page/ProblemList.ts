@@ -11,11 +11,19 @@ export async function problemList(root: HTMLElement): Promise<void> {
     replace(
       root,
       h('h1', null, 'Problems'),
-      h('p', { class: 'lead' }, 'Pick a problem, write your solution in TypeScript or JavaScript, and submit it: it is graded in a sandbox on correctness, behaviour under concurrency, speed and how it scales.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Pick a problem, write your solution in TypeScript or JavaScript, and submit it: it is graded in a sandbox on correctness, behaviour under concurrency, speed and how it scales.',
+      ),
       h(
         'table',
         { class: 'problems' },
-        h('thead', null, h('tr', null, h('th', null, 'problem'), h('th', null, 'difficulty'), h('th', { class: 'num' }, 'time'), h('th', null, 'tags'))),
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', null, 'problem'), h('th', null, 'difficulty'), h('th', { class: 'num' }, 'time'), h('th', null, 'tags')),
+        ),
         h(
           'tbody',
           null,
@@ -23,10 +31,19 @@ export async function problemList(root: HTMLElement): Promise<void> {
             h(
               'tr',
               null,
-              h('td', null, link(`/problems/${encodeURIComponent(p.id)}`, p.title), p.practice ? null : h('span', { class: 'tag', title: 'part of assessments: submitting needs an API key' }, 'assessment')),
+              h(
+                'td',
+                null,
+                link(`/problems/${encodeURIComponent(p.id)}`, p.title),
+                p.practice ? null : h('span', { class: 'tag', title: 'part of assessments: submitting needs an API key' }, 'assessment'),
+              ),
               h('td', null, h('span', { class: `difficulty difficulty-${p.difficulty}` }, p.difficulty)),
               h('td', { class: 'num' }, `~${p.estimatedMinutes} min`),
-              h('td', null, p.tags.map((t) => h('span', { class: 'tag' }, t))),
+              h(
+                'td',
+                null,
+                p.tags.map((t) => h('span', { class: 'tag' }, t)),
+              ),
             ),
           ),
         ),

@@ -53,17 +53,23 @@ export async function problemPage(root: HTMLElement, id: string, signal: AbortSi
   const picker = h(
     'select',
     { 'aria-label': 'language', onchange: () => load(picker.value as Language) },
-    p.languages.map((l) => h('option', { value: l, selected: l === lang }, l === 'typescript' ? 'TypeScript' : l === 'javascript' ? 'JavaScript' : l)),
+    p.languages.map((l) =>
+      h('option', { value: l, selected: l === lang }, l === 'typescript' ? 'TypeScript' : l === 'javascript' ? 'JavaScript' : l),
+    ),
   );
-  const reset = h('button', {
-    type: 'button',
-    class: 'secondary',
-    onclick: () => {
-      if (editor.value !== starterOf(lang) && !confirm('Replace your code with the starter code?')) return;
-      storage()?.removeItem(draftKey(p.id, lang));
-      load(lang);
+  const reset = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        if (editor.value !== starterOf(lang) && !confirm('Replace your code with the starter code?')) return;
+        storage()?.removeItem(draftKey(p.id, lang));
+        load(lang);
+      },
     },
-  }, 'Reset to starter');
+    'Reset to starter',
+  );
   const submitButton = h('button', { type: 'button', class: 'primary', onclick: () => void submit() }, 'Submit');
   const run = h('div', { class: 'run' });
   load(lang);
@@ -114,10 +120,16 @@ export async function problemPage(root: HTMLElement, id: string, signal: AbortSi
           h(
             'ul',
             null,
-            h('li', null, `wall clock ${limits.wallMs / 1000} s, memory ${limits.memoryMb} MB, output ${Math.round(limits.outputBytes / 1024)} KiB, ${limits.testTimeoutMs / 1000} s per test`),
+            h(
+              'li',
+              null,
+              `wall clock ${limits.wallMs / 1000} s, memory ${limits.memoryMb} MB, output ${Math.round(limits.outputBytes / 1024)} KiB, ${limits.testTimeoutMs / 1000} s per test`,
+            ),
             h('li', null, 'suites: ', p.suites.map((s) => `${s.name} (weight ${s.weight})`).join(', ')),
             p.sampleTests.length ? h('li', null, 'sample tests (shown in full in your result): ', p.sampleTests.join(', ')) : null,
-            p.complexity.length ? h('li', null, 'expected growth: ', p.complexity.map((c) => `${c.operation} ${c.expected}`).join(', ')) : null,
+            p.complexity.length
+              ? h('li', null, 'expected growth: ', p.complexity.map((c) => `${c.operation} ${c.expected}`).join(', '))
+              : null,
           ),
         ),
       ),
@@ -126,7 +138,12 @@ export async function problemPage(root: HTMLElement, id: string, signal: AbortSi
         { class: 'workspace' },
         h('div', { class: 'toolbar' }, picker, fileName, saved, h('span', { class: 'spacer' }), reset),
         editor,
-        h('div', { class: 'submit-row' }, submitButton, h('span', { class: 'muted small' }, 'Tab indents, Shift+Tab outdents, Esc then Tab leaves the editor, Ctrl+Enter submits.')),
+        h(
+          'div',
+          { class: 'submit-row' },
+          submitButton,
+          h('span', { class: 'muted small' }, 'Tab indents, Shift+Tab outdents, Esc then Tab leaves the editor, Ctrl+Enter submits.'),
+        ),
         run,
       ),
     ),

@@ -30,10 +30,20 @@ const CLASS_LABEL: Record<ComplexityClass, string> = {
   cubic_or_worse: 'cubic or worse',
   inconclusive: 'inconclusive',
 };
-const CLASS_NOTATION: Partial<Record<ComplexityClass, string>> = { sublinear: 'O(1), O(log n)', linear: 'O(n), O(n log n)', quadratic: 'O(n²)', cubic_or_worse: 'O(n³) or worse' };
+const CLASS_NOTATION: Partial<Record<ComplexityClass, string>> = {
+  sublinear: 'O(1), O(log n)',
+  linear: 'O(n), O(n log n)',
+  quadratic: 'O(n²)',
+  cubic_or_worse: 'O(n³) or worse',
+};
 export function classView(c: ComplexityClass, cls?: string): HTMLElement {
   const notation = CLASS_NOTATION[c];
-  return h('span', { class: ['complexity-class', cls].filter(Boolean).join(' ') }, CLASS_LABEL[c] ?? c, notation ? h('small', null, notation) : null);
+  return h(
+    'span',
+    { class: ['complexity-class', cls].filter(Boolean).join(' ') },
+    CLASS_LABEL[c] ?? c,
+    notation ? h('small', null, notation) : null,
+  );
 }
 export const classLabel = (c: ComplexityClass) => (CLASS_NOTATION[c] ? `${CLASS_LABEL[c]} (${CLASS_NOTATION[c]})` : (CLASS_LABEL[c] ?? c));
 
@@ -72,7 +82,12 @@ function header(r: Result): HTMLElement {
   return h(
     'section',
     { class: 'result-head' },
-    h('div', { class: 'verdict' }, verdictBadge(r.verdict), h('span', { class: 'score', title: 'score out of 100' }, num(r.score, 1), h('small', null, ' / 100'))),
+    h(
+      'div',
+      { class: 'verdict' },
+      verdictBadge(r.verdict),
+      h('span', { class: 'score', title: 'score out of 100' }, num(r.score, 1), h('small', null, ' / 100')),
+    ),
     h('p', { class: 'summary' }, withCode(r.summary)),
     h(
       'ul',
@@ -102,10 +117,20 @@ function suiteView(s: SuiteResult): HTMLElement {
   return h(
     'section',
     { class: 'suite' },
-    h('h3', null, `${s.name} `, h('span', { class: s.passed === s.total ? 'count ok' : 'count bad' }, `${s.passed}/${s.total}`), h('small', null, ` weight ${s.weight}`)),
+    h(
+      'h3',
+      null,
+      `${s.name} `,
+      h('span', { class: s.passed === s.total ? 'count ok' : 'count bad' }, `${s.passed}/${s.total}`),
+      h('small', null, ` weight ${s.weight}`),
+    ),
     h('progress', { max: Math.max(s.total, 1), value: s.passed }),
     s.tests.length === 0
-      ? h('p', { class: 'muted' }, s.name === 'latency' || s.name === 'complexity' ? `The ${s.name} measurements are below.` : 'No tests ran in this suite.')
+      ? h(
+          'p',
+          { class: 'muted' },
+          s.name === 'latency' || s.name === 'complexity' ? `The ${s.name} measurements are below.` : 'No tests ran in this suite.',
+        )
       : collapse
         ? [
             failing.length ? testTable(failing, s.name) : h('p', { class: 'muted' }, 'Every test passed.'),
@@ -119,8 +144,16 @@ function testTable(tests: TestResult[], suite: SuiteResult['name']): HTMLElement
   return h(
     'table',
     { class: 'tests' },
-    h('thead', null, h('tr', null, h('th', null, 'test'), h('th', null, 'status'), h('th', { class: 'num' }, 'time'), h('th', null, 'message'))),
-    h('tbody', null, tests.map((t) => testRows(t, suite === 'correctness'))),
+    h(
+      'thead',
+      null,
+      h('tr', null, h('th', null, 'test'), h('th', null, 'status'), h('th', { class: 'num' }, 'time'), h('th', null, 'message')),
+    ),
+    h(
+      'tbody',
+      null,
+      tests.map((t) => testRows(t, suite === 'correctness')),
+    ),
   );
 }
 
@@ -130,7 +163,12 @@ function testRows(t: TestResult, tagged: boolean): Child {
   const row = h(
     'tr',
     { class: `test-${t.status}` },
-    h('td', null, t.name, tagged || t.sample ? [' ', h('span', { class: t.sample ? 'tag tag-sample' : 'tag' }, t.sample ? 'sample' : 'hidden')] : null),
+    h(
+      'td',
+      null,
+      t.name,
+      tagged || t.sample ? [' ', h('span', { class: t.sample ? 'tag tag-sample' : 'tag' }, t.sample ? 'sample' : 'hidden')] : null,
+    ),
     h('td', null, h('span', { class: `status status-${t.status}` }, t.status)),
     h('td', { class: 'num' }, fmtMs(t.durationMs)),
     h('td', { class: 'message' }, t.message ?? ''),
@@ -144,14 +182,20 @@ function testRows(t: TestResult, tagged: boolean): Child {
       h(
         'td',
         { colspan: 4 },
-        h('div', { class: 'expected-actual' }, h('div', null, h('h4', null, 'expected'), h('pre', null, showValue(t.expected))), h('div', null, h('h4', null, 'actual'), h('pre', null, showValue(t.actual)))),
+        h(
+          'div',
+          { class: 'expected-actual' },
+          h('div', null, h('h4', null, 'expected'), h('pre', null, showValue(t.expected))),
+          h('div', null, h('h4', null, 'actual'), h('pre', null, showValue(t.actual))),
+        ),
       ),
     ),
   ];
 }
 
 function latencyView(rows: LatencyResult[]): HTMLElement {
-  const p = (x: { p50: number; p95: number; p99: number }, unit: string) => `${num(x.p50)} / ${num(x.p95)} / ${num(x.p99)} ${unit === 'us' ? 'µs' : unit}`;
+  const p = (x: { p50: number; p95: number; p99: number }, unit: string) =>
+    `${num(x.p50)} / ${num(x.p95)} / ${num(x.p99)} ${unit === 'us' ? 'µs' : unit}`;
   return h(
     'section',
     null,
@@ -159,7 +203,19 @@ function latencyView(rows: LatencyResult[]): HTMLElement {
     h(
       'table',
       { class: 'latency' },
-      h('thead', null, h('tr', null, h('th', null, 'operation'), h('th', null, 'yours p50 / p95 / p99'), h('th', null, 'reference p50 / p95 / p99'), h('th', { class: 'num' }, 'ratio'), h('th', null, ''))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'operation'),
+          h('th', null, 'yours p50 / p95 / p99'),
+          h('th', null, 'reference p50 / p95 / p99'),
+          h('th', { class: 'num' }, 'ratio'),
+          h('th', null, ''),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -171,7 +227,11 @@ function latencyView(rows: LatencyResult[]): HTMLElement {
             h('td', null, l.error ? h('span', { class: 'bad' }, l.error) : p(l.candidate, l.unit)),
             h('td', null, p(l.reference, l.unit)),
             h('td', { class: 'num' }, `${num(l.ratio)}× of ${num(l.allowedRatio)}× allowed`),
-            h('td', null, h('span', { class: l.passed ? 'status status-passed' : 'status status-failed' }, l.passed ? 'passed' : 'too slow')),
+            h(
+              'td',
+              null,
+              h('span', { class: l.passed ? 'status status-passed' : 'status status-failed' }, l.passed ? 'passed' : 'too slow'),
+            ),
           ),
         ),
       ),
@@ -187,7 +247,19 @@ function complexityView(rows: ComplexityResult[]): HTMLElement {
     h(
       'table',
       { class: 'complexity' },
-      h('thead', null, h('tr', null, h('th', null, 'operation'), h('th', null, 'measured'), h('th', null, 'expected'), h('th', null, 'exponent [interval]'), h('th', null, 'time per call vs size'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'operation'),
+          h('th', null, 'measured'),
+          h('th', null, 'expected'),
+          h('th', null, 'exponent [interval]'),
+          h('th', null, 'time per call vs size'),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -198,7 +270,14 @@ function complexityView(rows: ComplexityResult[]): HTMLElement {
               'tr',
               null,
               h('td', null, h('code', null, c.operation)),
-              h('td', null, classView(c.class, worse ? (c.confident ? 'bad' : 'warn') : 'ok'), c.confident ? null : h('small', { class: 'muted', title: 'the interval crosses a class boundary or the trials disagreed' }, 'not confident')),
+              h(
+                'td',
+                null,
+                classView(c.class, worse ? (c.confident ? 'bad' : 'warn') : 'ok'),
+                c.confident
+                  ? null
+                  : h('small', { class: 'muted', title: 'the interval crosses a class boundary or the trials disagreed' }, 'not confident'),
+              ),
               h('td', null, classView(c.expected)),
               h('td', null, `${num(c.exponent)} [${num(c.interval[0])}, ${num(c.interval[1])}]`),
               h('td', null, growthChart(c)),
@@ -213,7 +292,9 @@ function complexityView(rows: ComplexityResult[]): HTMLElement {
 
 /** A small log-log plot of ns per call against size (SVG built as nodes, no markup strings). */
 function growthChart(c: ComplexityResult): Child {
-  const pts = c.sizes.map((n, i) => [n, c.nsPerOp[i]] as const).filter(([n, t]) => n! > 0 && t !== undefined && t > 0) as Array<readonly [number, number]>;
+  const pts = c.sizes.map((n, i) => [n, c.nsPerOp[i]] as const).filter(([n, t]) => n! > 0 && t !== undefined && t > 0) as Array<
+    readonly [number, number]
+  >;
   if (pts.length < 2) return null;
   const W = 140,
     H = 40,
@@ -248,7 +329,17 @@ function hintsView(r: Result): HTMLElement {
       'ul',
       { class: 'static-hints' },
       r.staticHints.map((s) =>
-        h('li', null, h('span', { class: `status ${s.status === 'confirmed' ? 'status-failed' : 'status-skipped'}` }, s.status), ' ', h('code', null, `${s.file}:${s.line}`), ' ', h('code', null, s.pattern), ' — ', withCode(s.message)),
+        h(
+          'li',
+          null,
+          h('span', { class: `status ${s.status === 'confirmed' ? 'status-failed' : 'status-skipped'}` }, s.status),
+          ' ',
+          h('code', null, `${s.file}:${s.line}`),
+          ' ',
+          h('code', null, s.pattern),
+          ' — ',
+          withCode(s.message),
+        ),
       ),
     ),
   );
@@ -277,5 +368,13 @@ function metaView(r: Result): HTMLElement {
     ['finished', fmtDate(r.timings.finishedAt)],
     ['grader', r.graderVersion],
   ];
-  return h('footer', { class: 'result-meta' }, h('dl', null, items.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])));
+  return h(
+    'footer',
+    { class: 'result-meta' },
+    h(
+      'dl',
+      null,
+      items.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+    ),
+  );
 }

@@ -11,9 +11,15 @@ export async function submissionPage(root: HTMLElement, id: string, signal: Abor
   try {
     const s = await getSubmission(id);
     if (signal.aborted) return;
-    const head = h('p', { class: 'muted' }, link(`/problems/${encodeURIComponent(s.problemId)}`, s.problemId), ` v${s.problemVersion} · ${s.language} · submitted ${new Date(s.createdAt).toLocaleString()}`);
+    const head = h(
+      'p',
+      { class: 'muted' },
+      link(`/problems/${encodeURIComponent(s.problemId)}`, s.problemId),
+      ` v${s.problemVersion} · ${s.language} · submitted ${new Date(s.createdAt).toLocaleString()}`,
+    );
     body.before(head);
-    if (s.status === 'completed' || s.status === 'failed') replace(body, h('p', { class: 'submission-id' }, h('code', null, s.id)), finishedView(s));
+    if (s.status === 'completed' || s.status === 'failed')
+      replace(body, h('p', { class: 'submission-id' }, h('code', null, s.id)), finishedView(s));
     else await watchSubmission(body, id, signal);
   } catch (e) {
     replace(body, errorView(e));

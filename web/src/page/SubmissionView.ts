@@ -8,7 +8,16 @@ import { resultView } from './ResultView';
 export function finishedView(s: Submission): HTMLElement {
   if (s.result) return resultView(s.result);
   if (s.status === 'failed')
-    return h('div', { class: 'error' }, h('strong', null, 'Grading failed on our side'), h('p', null, 'This is never your fault: the grader hit an internal error and gave up after its retries. Submit again, and report the submission id if it persists.'));
+    return h(
+      'div',
+      { class: 'error' },
+      h('strong', null, 'Grading failed on our side'),
+      h(
+        'p',
+        null,
+        'This is never your fault: the grader hit an internal error and gave up after its retries. Submit again, and report the submission id if it persists.',
+      ),
+    );
   return h('p', { class: 'muted' }, `Status: ${s.status}`);
 }
 

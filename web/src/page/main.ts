@@ -15,13 +15,20 @@ async function render(): Promise<void> {
   const ctl = (current = new AbortController());
   const path = location.pathname.replace(/\/+$/, '') || '/';
   for (const a of document.querySelectorAll<HTMLAnchorElement>('header nav a'))
-    a.classList.toggle('active', a.getAttribute('href') === '/' ? path === '/' || path.startsWith('/problems/') : path.startsWith(a.getAttribute('href')!));
+    a.classList.toggle(
+      'active',
+      a.getAttribute('href') === '/' ? path === '/' || path.startsWith('/problems/') : path.startsWith(a.getAttribute('href')!),
+    );
   let m: RegExpExecArray | null;
   if (path === '/') return problemList(root);
   if ((m = /^\/problems\/([^/]+)$/.exec(path))) return problemPage(root, decodeURIComponent(m[1]!), ctl.signal);
   if (path === '/dashboard') return dashboard(root, ctl.signal);
   if ((m = /^\/submissions\/([^/]+)$/.exec(path))) return submissionPage(root, decodeURIComponent(m[1]!), ctl.signal);
-  replace(root, h('h1', null, 'Not found'), h('p', null, 'No page here. ', h('a', { href: '/', 'data-route': true }, 'See the problems'), '.'));
+  replace(
+    root,
+    h('h1', null, 'Not found'),
+    h('p', null, 'No page here. ', h('a', { href: '/', 'data-route': true }, 'See the problems'), '.'),
+  );
 }
 
 export function navigate(href: string): void {

@@ -50,7 +50,10 @@ class ConnectionPool {
       this.queue.set(ticket, waiter);
       this.pump();
       if (!waiter.done) {
-        this.clock.sleep(this.timeout).then(() => this.timedOut(waiter), () => this.timedOut(waiter));
+        this.clock.sleep(this.timeout).then(
+          () => this.timedOut(waiter),
+          () => this.timedOut(waiter),
+        );
       }
     });
   }

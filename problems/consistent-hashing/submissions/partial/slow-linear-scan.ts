@@ -60,7 +60,8 @@ export class HashRing {
     let first = -1; // smallest position overall, for wrapping around
     for (let i = 0; i < this.positions.length; i++) {
       const p = this.positions[i]!;
-      if (p >= h && (next < 0 || p < this.positions[next]! || (p === this.positions[next]! && this.owners[i]! < this.owners[next]!))) next = i;
+      if (p >= h && (next < 0 || p < this.positions[next]! || (p === this.positions[next]! && this.owners[i]! < this.owners[next]!)))
+        next = i;
       if (first < 0 || p < this.positions[first]! || (p === this.positions[first]! && this.owners[i]! < this.owners[first]!)) first = i;
     }
     const at = next >= 0 ? next : first;

@@ -1,8 +1,19 @@
 // Accepted: rows ascending in an array searched with a hand-written upper bound; readable
 // cursors "createdAt~encodedId", validated strictly when decoded.
-export interface Row { id: string; createdAt: number; [field: string]: unknown }
-export interface PageRequest { limit: number; cursor?: string | null; afterId?: string }
-export interface Page<T extends Row = Row> { items: T[]; nextCursor: string | null }
+export interface Row {
+  id: string;
+  createdAt: number;
+  [field: string]: unknown;
+}
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+  afterId?: string;
+}
+export interface Page<T extends Row = Row> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';

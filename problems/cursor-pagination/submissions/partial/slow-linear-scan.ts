@@ -1,8 +1,19 @@
 // Slow: correct cursors over a sorted array, but every page walks the array from the start to
 // find where the cursor (or afterId) is, so a deep page costs O(n) instead of O(log n + limit).
-export interface Row { id: string; createdAt: number; [field: string]: unknown }
-export interface PageRequest { limit: number; cursor?: string | null; afterId?: string }
-export interface Page<T extends Row = Row> { items: T[]; nextCursor: string | null }
+export interface Row {
+  id: string;
+  createdAt: number;
+  [field: string]: unknown;
+}
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+  afterId?: string;
+}
+export interface Page<T extends Row = Row> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
@@ -69,7 +80,8 @@ function encode(r: Row): string {
 function decode(c: string): { createdAt: number; id: string } {
   try {
     const o = JSON.parse(Buffer.from(c, 'base64url').toString());
-    if (typeof o?.t === 'number' && typeof o?.i === 'string' && encode({ createdAt: o.t, id: o.i }) === c) return { createdAt: o.t, id: o.i };
+    if (typeof o?.t === 'number' && typeof o?.i === 'string' && encode({ createdAt: o.t, id: o.i }) === c)
+      return { createdAt: o.t, id: o.i };
   } catch {
     // fall through
   }

@@ -1,8 +1,19 @@
 // Wrong: the cursor is just the id of the last row (Stripe's starting_after), looked up at
 // read time. When that row is deleted between pages, the cursor no longer resolves.
-export interface Row { id: string; createdAt: number; [field: string]: unknown }
-export interface PageRequest { limit: number; cursor?: string | null; afterId?: string }
-export interface Page<T extends Row = Row> { items: T[]; nextCursor: string | null }
+export interface Row {
+  id: string;
+  createdAt: number;
+  [field: string]: unknown;
+}
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+  afterId?: string;
+}
+export interface Page<T extends Row = Row> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';

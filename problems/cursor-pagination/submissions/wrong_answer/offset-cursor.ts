@@ -1,8 +1,19 @@
 // Wrong: the "cursor" is an encoded offset. Fine on a frozen table, but a row inserted ahead
 // of the reader or deleted behind it shifts every later row: duplicates and skips.
-export interface Row { id: string; createdAt: number; [field: string]: unknown }
-export interface PageRequest { limit: number; cursor?: string | null; afterId?: string }
-export interface Page<T extends Row = Row> { items: T[]; nextCursor: string | null }
+export interface Row {
+  id: string;
+  createdAt: number;
+  [field: string]: unknown;
+}
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+  afterId?: string;
+}
+export interface Page<T extends Row = Row> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';

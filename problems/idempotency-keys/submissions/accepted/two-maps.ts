@@ -1,8 +1,14 @@
 // Accepted: in-flight requests and finished responses kept in two maps; expired responses
 // are dropped lazily when their key is touched.
-export interface Handler<Req, Res> { handle(request: Req): Promise<Res> }
-export interface Clock { now(): number | Promise<number> }
-export interface IdempotencyOptions { ttlMs: number }
+export interface Handler<Req, Res> {
+  handle(request: Req): Promise<Res>;
+}
+export interface Clock {
+  now(): number | Promise<number>;
+}
+export interface IdempotencyOptions {
+  ttlMs: number;
+}
 
 export class IdempotencyConflictError extends Error {
   override name = 'IdempotencyConflictError';
@@ -22,7 +28,11 @@ export class IdempotentHandler<Req, Res> {
   private readonly inFlight = new Map<string, { request: Req; startedAt: number; promise: Promise<Res> }>();
   private readonly done = new Map<string, { request: Req; expiresAt: number; response: Res }>();
 
-  constructor(private readonly handler: Handler<Req, Res>, private readonly clock: Clock, options: IdempotencyOptions) {
+  constructor(
+    private readonly handler: Handler<Req, Res>,
+    private readonly clock: Clock,
+    options: IdempotencyOptions,
+  ) {
     if (!Number.isInteger(options.ttlMs) || options.ttlMs <= 0) throw new RangeError(`invalid ttlMs ${options.ttlMs}`);
     this.ttl = options.ttlMs;
   }

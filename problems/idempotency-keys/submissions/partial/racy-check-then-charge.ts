@@ -1,8 +1,12 @@
 // Racy: remembers a key only once the charge has completed. One request at a time this is
 // correct; duplicates that arrive while the first is still at the gateway all miss the cache
 // and charge the card again.
-export interface Handler<Req, Res> { handle(request: Req): Promise<Res> }
-export interface Clock { now(): number | Promise<number> }
+export interface Handler<Req, Res> {
+  handle(request: Req): Promise<Res>;
+}
+export interface Clock {
+  now(): number | Promise<number>;
+}
 
 export class IdempotencyConflictError extends Error {
   override name = 'IdempotencyConflictError';
@@ -19,7 +23,11 @@ export class IdempotentHandler<Req, Res> {
   private readonly done = new Map<string, { request: Req; expiresAt: number; response: Res }>();
   private readonly ttl: number;
 
-  constructor(private readonly handler: Handler<Req, Res>, private readonly clock: Clock, options: { ttlMs: number }) {
+  constructor(
+    private readonly handler: Handler<Req, Res>,
+    private readonly clock: Clock,
+    options: { ttlMs: number },
+  ) {
     if (!Number.isInteger(options.ttlMs) || options.ttlMs < 1) throw new RangeError('ttlMs');
     this.ttl = options.ttlMs;
   }

@@ -1,7 +1,11 @@
 // Wrong: never compares requests, so a key reused with a different amount silently gets the
 // first request's receipt instead of an IdempotencyConflictError.
-export interface Handler<Req, Res> { handle(request: Req): Promise<Res> }
-export interface Clock { now(): number | Promise<number> }
+export interface Handler<Req, Res> {
+  handle(request: Req): Promise<Res>;
+}
+export interface Clock {
+  now(): number | Promise<number>;
+}
 
 export class IdempotencyConflictError extends Error {
   override name = 'IdempotencyConflictError';
@@ -11,7 +15,11 @@ export class IdempotentHandler<Req, Res> {
   private readonly entries = new Map<string, { expiresAt: number; pending: boolean; promise: Promise<Res> }>();
   private readonly ttl: number;
 
-  constructor(private readonly handler: Handler<Req, Res>, private readonly clock: Clock, options: { ttlMs: number }) {
+  constructor(
+    private readonly handler: Handler<Req, Res>,
+    private readonly clock: Clock,
+    options: { ttlMs: number },
+  ) {
     if (!Number.isInteger(options.ttlMs) || options.ttlMs < 1) throw new RangeError('ttlMs');
     this.ttl = options.ttlMs;
   }

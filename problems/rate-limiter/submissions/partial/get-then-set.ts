@@ -10,7 +10,10 @@ export class RateLimiter {
   private readonly limit: number;
   private readonly windowMs: number;
 
-  constructor(private readonly store: CounterStore, options: { limit: number; windowMs: number }) {
+  constructor(
+    private readonly store: CounterStore,
+    options: { limit: number; windowMs: number },
+  ) {
     if (!(options.limit >= 1)) throw new RangeError('limit must be at least 1');
     if (!(options.windowMs >= 1)) throw new RangeError('windowMs must be at least 1');
     this.limit = options.limit;

@@ -9,7 +9,10 @@ export class RateLimiter {
   private readonly limit: number;
   private readonly windowMs: number;
 
-  constructor(private readonly store: CounterStore, options: { limit: number; windowMs: number }) {
+  constructor(
+    private readonly store: CounterStore,
+    options: { limit: number; windowMs: number },
+  ) {
     this.limit = options.limit;
     this.windowMs = options.windowMs;
   }

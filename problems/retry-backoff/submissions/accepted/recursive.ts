@@ -27,7 +27,10 @@ export class RetryPolicy {
   readonly #deadline: number;
   readonly #fatal: string[];
 
-  constructor(options: RetryOptions, private readonly env: RetryEnvironment) {
+  constructor(
+    options: RetryOptions,
+    private readonly env: RetryEnvironment,
+  ) {
     this.#max = checkInt('maxAttempts', options.maxAttempts, 1);
     this.#base = checkInt('baseDelayMs', options.baseDelayMs, 1);
     this.#cap = checkInt('maxDelayMs', options.maxDelayMs, this.#base);

@@ -1,10 +1,25 @@
 // Wrong: ignores nonRetryable, so a declined card is retried until the attempts run out.
-export interface RetryOptions { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; deadlineMs?: number; nonRetryable?: string[] }
-export interface RetryEnvironment { now(): number | Promise<number>; sleep(ms: number): Promise<void>; random(): number | Promise<number> }
-export interface Operation<T> { run(attempt: number): Promise<T> }
+export interface RetryOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  deadlineMs?: number;
+  nonRetryable?: string[];
+}
+export interface RetryEnvironment {
+  now(): number | Promise<number>;
+  sleep(ms: number): Promise<void>;
+  random(): number | Promise<number>;
+}
+export interface Operation<T> {
+  run(attempt: number): Promise<T>;
+}
 
 export class RetryPolicy {
-  constructor(private readonly o: RetryOptions, private readonly env: RetryEnvironment) {
+  constructor(
+    private readonly o: RetryOptions,
+    private readonly env: RetryEnvironment,
+  ) {
     const int = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min;
     if (!int(o.maxAttempts, 1) || !int(o.baseDelayMs, 1) || !int(o.maxDelayMs, o.baseDelayMs)) throw new RangeError('bad options');
     if (o.deadlineMs !== undefined && !int(o.deadlineMs, 1)) throw new RangeError('bad deadline');

@@ -8,7 +8,10 @@ interface SeatStore {
 
 export class SeatBooking {
   private readonly holdMs: number;
-  constructor(private readonly store: SeatStore, options: { holdMs: number }) {
+  constructor(
+    private readonly store: SeatStore,
+    options: { holdMs: number },
+  ) {
     if (!Number.isInteger(options.holdMs) || options.holdMs < 1) throw new RangeError('holdMs must be an integer >= 1');
     this.holdMs = options.holdMs;
   }
@@ -42,6 +45,8 @@ export class SeatBooking {
   async status(seatId: string, nowMs: number) {
     const r = await this.current(seatId, nowMs);
     if (!r) return { state: 'available' };
-    return r.state === 'held' ? { state: 'held', customerId: r.customerId, expiresAtMs: r.expiresAtMs } : { state: 'booked', customerId: r.customerId };
+    return r.state === 'held'
+      ? { state: 'held', customerId: r.customerId, expiresAtMs: r.expiresAtMs }
+      : { state: 'booked', customerId: r.customerId };
   }
 }

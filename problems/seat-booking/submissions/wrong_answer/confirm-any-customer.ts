@@ -1,8 +1,6 @@
 // confirm() turns anyone's live hold into a booking: it never checks that the caller holds the seat.
 /** What the store keeps for a seat. */
-export type SeatRecord =
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+export type SeatRecord = { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 /** The shared store (provided by the platform). */
 export interface SeatStore {
@@ -12,9 +10,7 @@ export interface SeatStore {
 }
 
 export type SeatStatus =
-  | { state: 'available' }
-  | { state: 'held'; customerId: string; expiresAtMs: number }
-  | { state: 'booked'; customerId: string };
+  { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
 
 export interface SeatBookingOptions {
   holdMs: number;

@@ -22,7 +22,9 @@ export class SeatBooking {
   }
 
   hold(seatId, customerId, nowMs) {
-    return this.update(seatId, (cur) => (this.live(cur, nowMs) ? undefined : { state: 'held', customerId, expiresAtMs: nowMs + this.holdMs }));
+    return this.update(seatId, (cur) =>
+      this.live(cur, nowMs) ? undefined : { state: 'held', customerId, expiresAtMs: nowMs + this.holdMs },
+    );
   }
 
   confirm(seatId, customerId, nowMs) {
@@ -42,6 +44,8 @@ export class SeatBooking {
   async status(seatId, nowMs) {
     const r = this.live((await this.store.get(seatId)).value, nowMs);
     if (!r) return { state: 'available' };
-    return r.state === 'held' ? { state: 'held', customerId: r.customerId, expiresAtMs: r.expiresAtMs } : { state: 'booked', customerId: r.customerId };
+    return r.state === 'held'
+      ? { state: 'held', customerId: r.customerId, expiresAtMs: r.expiresAtMs }
+      : { state: 'booked', customerId: r.customerId };
   }
 }

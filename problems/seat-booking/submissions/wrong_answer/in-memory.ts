@@ -43,6 +43,8 @@ export class SeatBooking {
   async status(seatId: string, nowMs: number) {
     const r = this.current(seatId, nowMs);
     if (!r) return { state: 'available' };
-    return r.state === 'held' ? { state: 'held', customerId: r.customerId, expiresAtMs: r.expiresAtMs } : { state: 'booked', customerId: r.customerId };
+    return r.state === 'held'
+      ? { state: 'held', customerId: r.customerId, expiresAtMs: r.expiresAtMs }
+      : { state: 'booked', customerId: r.customerId };
   }
 }

@@ -32,10 +32,14 @@ const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
 function fieldErrors(body, { requireTitle }) {
   const errs = [];
-  if ((requireTitle || has(body, 'title')) && !nonBlank(body.title, 200)) errs.push({ field: 'title', message: 'must be a non-blank string (max 200)' });
-  if (has(body, 'status') && !STATUSES.includes(body.status)) errs.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
-  if (has(body, 'assignee') && body.assignee !== null && !nonBlank(body.assignee, 100)) errs.push({ field: 'assignee', message: 'must be null or a non-blank string (max 100)' });
-  if (has(body, 'dueDate') && body.dueDate !== null && !validDate(body.dueDate)) errs.push({ field: 'dueDate', message: 'must be null or YYYY-MM-DD' });
+  if ((requireTitle || has(body, 'title')) && !nonBlank(body.title, 200))
+    errs.push({ field: 'title', message: 'must be a non-blank string (max 200)' });
+  if (has(body, 'status') && !STATUSES.includes(body.status))
+    errs.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
+  if (has(body, 'assignee') && body.assignee !== null && !nonBlank(body.assignee, 100))
+    errs.push({ field: 'assignee', message: 'must be null or a non-blank string (max 100)' });
+  if (has(body, 'dueDate') && body.dueDate !== null && !validDate(body.dueDate))
+    errs.push({ field: 'dueDate', message: 'must be null or YYYY-MM-DD' });
   return errs;
 }
 
@@ -101,8 +105,10 @@ app.get('/projects/:id/tasks', (req, res) => {
   const limit = positive('limit', 20, 100);
   const sort = q.sort ?? 'created';
   if (!SORTS.includes(sort)) errs.push({ field: 'sort', message: `must be one of ${SORTS.join(', ')}` });
-  if (q.status !== undefined && !STATUSES.includes(q.status)) errs.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
-  if (q.assignee !== undefined && (typeof q.assignee !== 'string' || q.assignee === '')) errs.push({ field: 'assignee', message: 'must be a name' });
+  if (q.status !== undefined && !STATUSES.includes(q.status))
+    errs.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
+  if (q.assignee !== undefined && (typeof q.assignee !== 'string' || q.assignee === ''))
+    errs.push({ field: 'assignee', message: 'must be a name' });
   if (q.dueBefore !== undefined && !validDate(q.dueBefore)) errs.push({ field: 'dueBefore', message: 'must be YYYY-MM-DD' });
   if (errs.length) throw validation(errs);
 
@@ -155,7 +161,6 @@ app.delete('/tasks/:id', (req, res) => {
 
 app.use((req, res, next) => next(notFound('route')));
 
-// eslint-disable-next-line no-unused-vars
 app.use((err, req, res, next) => {
   if (err && err.type === 'entity.parse.failed') err = validation([{ field: 'body', message: 'malformed JSON' }]);
   if (!(err instanceof ApiError)) {

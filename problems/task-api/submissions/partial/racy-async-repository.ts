@@ -64,8 +64,10 @@ function isText(v: unknown, max: number): v is string {
 }
 
 function checkTaskFields(body: Record<string, unknown>, errors: FieldError[], creating: boolean): void {
-  if (creating || 'title' in body) if (!isText(body.title, 200)) errors.push({ field: 'title', message: 'title must be a non-blank string of at most 200 characters' });
-  if ('status' in body && !STATUSES.includes(body.status as string)) errors.push({ field: 'status', message: 'status must be one of todo, in_progress, done' });
+  if (creating || 'title' in body)
+    if (!isText(body.title, 200)) errors.push({ field: 'title', message: 'title must be a non-blank string of at most 200 characters' });
+  if ('status' in body && !STATUSES.includes(body.status as string))
+    errors.push({ field: 'status', message: 'status must be one of todo, in_progress, done' });
   if ('assignee' in body && body.assignee !== null && !isText(body.assignee, 100))
     errors.push({ field: 'assignee', message: 'assignee must be null or a non-blank string of at most 100 characters' });
   if ('dueDate' in body && body.dueDate !== null && !isCalendarDate(body.dueDate))
@@ -101,7 +103,7 @@ function createTask(project: Project, body: Record<string, unknown>): Task {
     id: `t${nextTaskId++}`,
     projectId: project.id,
     title: body.title as string,
-    status: ((body.status as Status | undefined) ?? 'todo'),
+    status: (body.status as Status | undefined) ?? 'todo',
     assignee: (body.assignee as string | null | undefined) ?? null,
     dueDate: (body.dueDate as string | null | undefined) ?? null,
     version: 1,
@@ -128,11 +130,13 @@ function listTasks(project: Project, query: URLSearchParams) {
   const sort = param('sort') ?? 'created';
   if (!SORTS.includes(sort)) errors.push({ field: 'sort', message: `sort must be one of ${SORTS.join(', ')}` });
   const status = param('status');
-  if (status !== null && !STATUSES.includes(status)) errors.push({ field: 'status', message: 'status must be one of todo, in_progress, done' });
+  if (status !== null && !STATUSES.includes(status))
+    errors.push({ field: 'status', message: 'status must be one of todo, in_progress, done' });
   const assignee = param('assignee');
   if (assignee !== null && assignee === '') errors.push({ field: 'assignee', message: 'assignee must not be empty' });
   const dueBefore = param('dueBefore');
-  if (dueBefore !== null && !isCalendarDate(dueBefore)) errors.push({ field: 'dueBefore', message: 'dueBefore must be a calendar date YYYY-MM-DD' });
+  if (dueBefore !== null && !isCalendarDate(dueBefore))
+    errors.push({ field: 'dueBefore', message: 'dueBefore must be a calendar date YYYY-MM-DD' });
   if (errors.length) invalid(errors);
 
   let rows: Task[] = [];
@@ -155,7 +159,10 @@ function listTasks(project: Project, query: URLSearchParams) {
   }
   const total = rows.length;
   const start = (page - 1) * limit;
-  return { data: start < total ? rows.slice(start, start + limit) : [], meta: { page, limit, total, totalPages: Math.ceil(total / limit) } };
+  return {
+    data: start < total ? rows.slice(start, start + limit) : [],
+    meta: { page, limit, total, totalPages: Math.ceil(total / limit) },
+  };
 }
 
 /** A stand-in for a database round trip. */
@@ -177,10 +184,12 @@ const repo = {
 async function patchTask(id: string, body: Record<string, unknown>): Promise<Task> {
   const t = (await repo.load(id)) ?? notFound(`task ${id}`);
   const errors: FieldError[] = [];
-  if (!Number.isInteger(body.version) || (body.version as number) < 1) errors.push({ field: 'version', message: 'version must be the integer version you last read' });
+  if (!Number.isInteger(body.version) || (body.version as number) < 1)
+    errors.push({ field: 'version', message: 'version must be the integer version you last read' });
   checkTaskFields(body, errors, false);
   if (errors.length) invalid(errors);
-  if (body.version !== t.version) throw new HttpError(409, 'version_conflict', `task ${t.id} is at version ${t.version}, not ${String(body.version)}`);
+  if (body.version !== t.version)
+    throw new HttpError(409, 'version_conflict', `task ${t.id} is at version ${t.version}, not ${String(body.version)}`);
   if ('title' in body) t.title = body.title as string;
   if ('status' in body) t.status = body.status as Status;
   if ('assignee' in body) t.assignee = body.assignee as string | null;
@@ -258,7 +267,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, raw: string): P
       } catch {
         invalid([{ field: 'body', message: 'the body must be a JSON object' }]);
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) invalid([{ field: 'body', message: 'the body must be a JSON object' }]);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        invalid([{ field: 'body', message: 'the body must be a JSON object' }]);
       return parsed as Record<string, unknown>;
     };
     send(res, await route(req.method ?? 'GET', segments, url.searchParams, body));

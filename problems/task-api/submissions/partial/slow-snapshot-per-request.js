@@ -48,7 +48,15 @@ function run(tx, method, parts, query, readBody) {
       const b = readBody();
       const errs = taskErrors(b, true);
       if (errs.length) invalid(errs);
-      const t = { id: String(tx.nextId++), projectId: id, title: b.title, status: b.status ?? 'todo', assignee: b.assignee ?? null, dueDate: b.dueDate ?? null, version: 1 };
+      const t = {
+        id: String(tx.nextId++),
+        projectId: id,
+        title: b.title,
+        status: b.status ?? 'todo',
+        assignee: b.assignee ?? null,
+        dueDate: b.dueDate ?? null,
+        version: 1,
+      };
       tx.tasks[t.id] = t;
       tx.order.push(t.id);
       return { status: 201, body: t, location: `/tasks/${t.id}` };
@@ -74,13 +82,27 @@ function run(tx, method, parts, query, readBody) {
       if (errs.length) invalid(errs);
       let rows = tx.order
         .map((tid) => tx.tasks[tid])
-        .filter((t) => t.projectId === id && (status === null || t.status === status) && (assignee === null || t.assignee === assignee) && (dueBefore === null || (t.dueDate !== null && t.dueDate < dueBefore)));
+        .filter(
+          (t) =>
+            t.projectId === id &&
+            (status === null || t.status === status) &&
+            (assignee === null || t.assignee === assignee) &&
+            (dueBefore === null || (t.dueDate !== null && t.dueDate < dueBefore)),
+        );
       if (sort === '-created') rows.reverse();
       if (sort.endsWith('dueDate')) {
         const k = sort === 'dueDate' ? 1 : -1;
-        rows.sort((x, y) => (x.dueDate === y.dueDate ? 0 : x.dueDate === null ? 1 : y.dueDate === null ? -1 : x.dueDate < y.dueDate ? -k : k));
+        rows.sort((x, y) =>
+          x.dueDate === y.dueDate ? 0 : x.dueDate === null ? 1 : y.dueDate === null ? -1 : x.dueDate < y.dueDate ? -k : k,
+        );
       }
-      return { status: 200, body: { data: rows.slice((page - 1) * limit, page * limit), meta: { page, limit, total: rows.length, totalPages: Math.ceil(rows.length / limit) } } };
+      return {
+        status: 200,
+        body: {
+          data: rows.slice((page - 1) * limit, page * limit),
+          meta: { page, limit, total: rows.length, totalPages: Math.ceil(rows.length / limit) },
+        },
+      };
     }
   }
   if (a === 'tasks' && id !== undefined && sub === undefined) {
@@ -130,7 +152,9 @@ createServer((req, res) => {
       out = run(tx, req.method, parts, url.searchParams, readBody);
       db = tx;
     } catch (e) {
-      out = e.status ? { status: e.status, body: { error: { code: e.code, message: e.message, details: e.details } } } : { status: 500, body: { error: { code: 'internal', message: String(e), details: [] } } };
+      out = e.status
+        ? { status: e.status, body: { error: { code: e.code, message: e.message, details: e.details } } }
+        : { status: 500, body: { error: { code: 'internal', message: String(e), details: [] } } };
     }
     if (out.location) res.setHeader('Location', out.location);
     if (out.body === undefined) {

@@ -39,7 +39,8 @@ const problem = (res, status, code, message) => res.status(status).json({ error:
 
 app.post('/links', express.json({ strict: false, type: () => true }), (req, res) => {
   const body = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return problem(res, 422, 'validation_failed', 'expected a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return problem(res, 422, 'validation_failed', 'expected a JSON object');
   if (!isHttpUrl(body.url)) return problem(res, 422, 'validation_failed', 'url must be an http(s) URL');
   if (body.code !== undefined && (typeof body.code !== 'string' || !/^[0-9A-Za-z]{4,16}$/.test(body.code)))
     return problem(res, 422, 'validation_failed', 'code must be 4-16 base62 characters');
@@ -66,7 +67,7 @@ app.get('/:code', (req, res) => {
 app.use((req, res) => problem(res, 404, 'not_found', 'no such route'));
 
 // Malformed JSON and other body errors.
-// eslint-disable-next-line no-unused-vars
+
 app.use((err, req, res, next) => {
   if (err.type === 'entity.parse.failed') return problem(res, 422, 'validation_failed', 'malformed JSON');
   console.error(err);

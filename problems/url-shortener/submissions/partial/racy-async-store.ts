@@ -76,7 +76,8 @@ async function create(res: ServerResponse, raw: string): Promise<void> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return error(res, 422, 'validation_failed', 'expected an object');
   const { url, code } = body as { url?: unknown; code?: unknown };
   if (!validUrl(url)) return error(res, 422, 'validation_failed', 'invalid url');
-  if ('code' in body && (typeof code !== 'string' || !/^[0-9A-Za-z]{4,16}$/.test(code))) return error(res, 422, 'validation_failed', 'invalid code');
+  if ('code' in body && (typeof code !== 'string' || !/^[0-9A-Za-z]{4,16}$/.test(code)))
+    return error(res, 422, 'validation_failed', 'invalid code');
   if (typeof code === 'string' && (await store.get(code))) return error(res, 409, 'code_taken', 'code taken');
   const link: Link = { code: typeof code === 'string' ? code : await generateCode(), url, visits: 0 };
   await store.set(link.code, link);

@@ -53,7 +53,8 @@ http
         }
         if (!body || typeof body !== 'object' || Array.isArray(body)) return oops(res, 422, 'validation_failed', 'expected an object');
         if (!validUrl(body.url)) return oops(res, 422, 'validation_failed', 'invalid url');
-        if ('code' in body && (typeof body.code !== 'string' || !/^[0-9A-Za-z]{4,16}$/.test(body.code))) return oops(res, 422, 'validation_failed', 'invalid code');
+        if ('code' in body && (typeof body.code !== 'string' || !/^[0-9A-Za-z]{4,16}$/.test(body.code)))
+          return oops(res, 422, 'validation_failed', 'invalid code');
         if ('code' in body && db.links[body.code]) return oops(res, 409, 'code_taken', 'code taken');
         const link = { code: 'code' in body ? body.code : randomCode(db), url: body.url, visits: 0 };
         db.links[link.code] = link;

@@ -35,7 +35,11 @@ function validUrl(v: unknown): v is string {
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
@@ -50,9 +54,11 @@ function create(res: ServerResponse, raw: string): void {
   } catch {
     return error(res, 422, 'validation_failed', 'the body must be a JSON object');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return error(res, 422, 'validation_failed', 'the body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return error(res, 422, 'validation_failed', 'the body must be a JSON object');
   const { url, code } = body as { url?: unknown; code?: unknown };
-  if (!validUrl(url)) return error(res, 422, 'validation_failed', 'url must be an absolute http or https URL of at most 2048 printable ASCII characters');
+  if (!validUrl(url))
+    return error(res, 422, 'validation_failed', 'url must be an absolute http or https URL of at most 2048 printable ASCII characters');
   if ('code' in body && (typeof code !== 'string' || !CODE_RE.test(code)))
     return error(res, 422, 'validation_failed', 'code must be 4 to 16 characters from 0-9, A-Z, a-z');
   if (typeof code === 'string' && links.has(code)) return error(res, 409, 'code_taken', `the code ${code} is already in use`);

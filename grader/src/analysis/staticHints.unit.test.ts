@@ -16,7 +16,14 @@ const lru = `export class LRUCache {
 }`;
 
 const linearGet: ComplexityResult = {
-  operation: 'get', sizes: [], nsPerOp: [], exponent: 1, interval: [0.9, 1.1], class: 'linear', confident: true, expected: 'sublinear',
+  operation: 'get',
+  sizes: [],
+  nsPerOp: [],
+  exponent: 1,
+  interval: [0.9, 1.1],
+  class: 'linear',
+  confident: true,
+  expected: 'sublinear',
 };
 
 describe('findStaticHints', () => {

@@ -13,17 +13,19 @@ import {
   type ProblemPackage,
   type SourceFile,
 } from '@assay/contracts';
-import { importSuitesBundle } from '@assay/sdk';
+import { importSuitesBundle } from '../bundle';
 
 /** Folder holding one sub-folder per problem package. */
 export const PROBLEMS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../problems');
 /** The SDK suites are bundled with. */
-const SDK_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../sdk/src/index.ts');
-
+const SDK_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../index.ts');
 
 export class ProblemPackageError extends Error {
   override readonly name = 'ProblemPackageError';
-  constructor(readonly problemDir: string, message: string) {
+  constructor(
+    readonly problemDir: string,
+    message: string,
+  ) {
     super(`${path.basename(problemDir)}: ${message}`);
   }
 }
@@ -62,7 +64,8 @@ async function readManifest(dir: string): Promise<Manifest> {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ProblemPackageError(dir, `problem.json is invalid: ${issues}`);
   }
-  if (parsed.data.id !== path.basename(dir)) throw new ProblemPackageError(dir, `manifest id "${parsed.data.id}" must equal the folder name`);
+  if (parsed.data.id !== path.basename(dir))
+    throw new ProblemPackageError(dir, `manifest id "${parsed.data.id}" must equal the folder name`);
   return parsed.data;
 }
 
@@ -139,11 +142,15 @@ async function listKnownSubmissions(dir: string, manifest: Manifest): Promise<Kn
   for (const folder of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const verdict = KnownSubmissionSchema.shape.verdict.safeParse(folder.name);
     if (!folder.isDirectory() || !verdict.success)
-      throw new ProblemPackageError(dir, `submissions/${folder.name} is not a verdict folder (${KnownSubmissionSchema.shape.verdict.options.join(', ')})`);
+      throw new ProblemPackageError(
+        dir,
+        `submissions/${folder.name} is not a verdict folder (${KnownSubmissionSchema.shape.verdict.options.join(', ')})`,
+      );
     for (const file of (await readdir(path.join(root, folder.name))).sort()) {
       const rel = `submissions/${folder.name}/${file}`;
       const language = languageOfPath(file);
-      if (!KNOWN_SUBMISSION_PATH.test(rel) || !language) throw new ProblemPackageError(dir, `${rel}: not a submission file (.ts, .js, .mjs or .cjs)`);
+      if (!KNOWN_SUBMISSION_PATH.test(rel) || !language)
+        throw new ProblemPackageError(dir, `${rel}: not a submission file (.ts, .js, .mjs or .cjs)`);
       const complexity = manifest.submissions[rel]?.complexity;
       out.push({ path: rel, language, verdict: verdict.data, ...(complexity ? { complexity } : {}) });
     }

@@ -9,7 +9,31 @@ import { escapeHtml, renderMarkdown, safeUrl } from './markdown';
  */
 function assertInert(html: string): void {
   const tags = [...html.matchAll(/<(\/?)([^\s>/]*)([^>]*)>/g)];
-  const allowed = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'pre', 'code', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'strong', 'em', 'a', 'blockquote', 'hr']);
+  const allowed = new Set([
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'p',
+    'pre',
+    'code',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'strong',
+    'em',
+    'a',
+    'blockquote',
+    'hr',
+  ]);
   expect(html.split('<').length - 1, 'every < is one of our tags').toBe(tags.length);
   for (const [, , name, attrs] of tags) {
     expect(allowed.has(name!), `tag <${name}>`).toBe(true);
@@ -59,7 +83,9 @@ describe('renderMarkdown: hostile input comes out inert', () => {
   });
 
   it('keeps safe links and drops unsafe ones to their text', () => {
-    expect(renderMarkdown('[docs](https://example.com/a?b=1&c=2)')).toBe('<p><a href="https://example.com/a?b=1&#38;c=2" rel="noopener noreferrer">docs</a></p>');
+    expect(renderMarkdown('[docs](https://example.com/a?b=1&c=2)')).toBe(
+      '<p><a href="https://example.com/a?b=1&#38;c=2" rel="noopener noreferrer">docs</a></p>',
+    );
     expect(renderMarkdown('[home](/problems/lru-cache)')).toContain('href="/problems/lru-cache"');
     expect(renderMarkdown('[x](javascript:void%280%29)')).toBe('<p>x</p>');
   });
@@ -104,7 +130,9 @@ describe('renderMarkdown: what statements use', () => {
 
   it('renders every problem statement in the repository inertly', () => {
     const root = join(import.meta.dirname, '../../problems');
-    const statements = readdirSync(root).map((d) => join(root, d, 'statement.md')).filter((p) => existsSync(p));
+    const statements = readdirSync(root)
+      .map((d) => join(root, d, 'statement.md'))
+      .filter((p) => existsSync(p));
     expect(statements.length).toBeGreaterThan(0);
     for (const p of statements) {
       const html = renderMarkdown(readFileSync(p, 'utf8'));

@@ -3,7 +3,16 @@ import { csvCell, toCsv } from './csv';
 
 describe('toCsv', () => {
   it('quotes what needs quoting and leaves the rest', () => {
-    expect(toCsv(['id', 'score'], [['a', 87.5], ['b,c', null], ['say "hi"\nbye', undefined]])).toBe('id,score\r\na,87.5\r\n"b,c",\r\n"say ""hi""\nbye",\r\n');
+    expect(
+      toCsv(
+        ['id', 'score'],
+        [
+          ['a', 87.5],
+          ['b,c', null],
+          ['say "hi"\nbye', undefined],
+        ],
+      ),
+    ).toBe('id,score\r\na,87.5\r\n"b,c",\r\n"say ""hi""\nbye",\r\n');
   });
   it('defuses spreadsheet formulas in text, not in numbers', () => {
     expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);

@@ -7,15 +7,45 @@ const sizes = [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
 describe('fitGrowth', () => {
   it('classifies constant, linear and quadratic growth with noise', () => {
     const noise = [1.05, 0.97, 1.02, 0.99, 1.04, 0.96, 1.01, 1.03, 0.98];
-    expect(fitGrowth(sizes, sizes.map((_, i) => 40 * noise[i]!)).class).toBe('sublinear');
-    expect(fitGrowth(sizes, sizes.map((n, i) => 0.5 * n * noise[i]!)).class).toBe('linear');
-    expect(fitGrowth(sizes, sizes.map((n, i) => 1e-3 * n * n * noise[i]!)).class).toBe('quadratic');
-    expect(fitGrowth(sizes, sizes.map((n, i) => 1e-6 * n * n * n * noise[i]!)).class).toBe('cubic_or_worse');
+    expect(
+      fitGrowth(
+        sizes,
+        sizes.map((_, i) => 40 * noise[i]!),
+      ).class,
+    ).toBe('sublinear');
+    expect(
+      fitGrowth(
+        sizes,
+        sizes.map((n, i) => 0.5 * n * noise[i]!),
+      ).class,
+    ).toBe('linear');
+    expect(
+      fitGrowth(
+        sizes,
+        sizes.map((n, i) => 1e-3 * n * n * noise[i]!),
+      ).class,
+    ).toBe('quadratic');
+    expect(
+      fitGrowth(
+        sizes,
+        sizes.map((n, i) => 1e-6 * n * n * n * noise[i]!),
+      ).class,
+    ).toBe('cubic_or_worse');
   });
 
   it('treats O(log n) as sublinear and O(n log n) as linear', () => {
-    expect(fitGrowth(sizes, sizes.map((n) => 10 * Math.log2(n))).class).toBe('sublinear');
-    expect(fitGrowth(sizes, sizes.map((n) => n * Math.log2(n))).class).toBe('linear');
+    expect(
+      fitGrowth(
+        sizes,
+        sizes.map((n) => 10 * Math.log2(n)),
+      ).class,
+    ).toBe('sublinear');
+    expect(
+      fitGrowth(
+        sizes,
+        sizes.map((n) => n * Math.log2(n)),
+      ).class,
+    ).toBe('linear');
   });
 
   it('resists one outlier (Theil–Sen)', () => {
@@ -42,7 +72,10 @@ describe('fitGrowth', () => {
 
 describe('hints', () => {
   it('fires only when the measured class is confidently worse', () => {
-    const linear = fitGrowth(sizes, sizes.map((n) => n));
+    const linear = fitGrowth(
+      sizes,
+      sizes.map((n) => n),
+    );
     expect(complexityHint('get', linear, 'sublinear', 'Use a Map.')).toMatch(/`get` grows linearly .*expected sublinearly.*Use a Map\./);
     expect(complexityHint('get', linear, 'linear')).toBeUndefined();
     expect(complexityHint('get', { ...linear, class: 'inconclusive' }, 'sublinear')).toBeUndefined();

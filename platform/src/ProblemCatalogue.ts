@@ -1,6 +1,9 @@
 /** The problem packages this API offers: loaded from disk at start, recorded by version in PostgreSQL. */
 import type { ProblemPackage } from '@assay/contracts';
-import { sampleTestNames, syncProblems, type Config, type Pool } from '@assay/platform';
+import { sampleTestNames } from '@assay/sdk/package';
+import type { Config } from './config';
+import type { Pool } from './db/pool';
+import { syncProblems } from './db/problems';
 import type { Logger } from 'pino';
 
 export class ProblemCatalogue {

@@ -3,7 +3,8 @@ import { SseParser } from './sse';
 
 describe('SseParser', () => {
   it('parses events split anywhere, with ids, comments and multi-line data', () => {
-    const text = ': keep-alive\n\nid: 1\nevent: progress\ndata: {"stage":"compiling"}\n\nid: 2\r\nevent: result\r\ndata: a\r\ndata: b\r\n\r\ndata: plain\n\n';
+    const text =
+      ': keep-alive\n\nid: 1\nevent: progress\ndata: {"stage":"compiling"}\n\nid: 2\r\nevent: result\r\ndata: a\r\ndata: b\r\n\r\ndata: plain\n\n';
     for (const size of [1, 2, 3, 7, text.length]) {
       const p = new SseParser();
       const got = [];

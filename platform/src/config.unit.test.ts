@@ -14,7 +14,13 @@ describe('loadConfig', () => {
   });
 
   it('reads the environment', () => {
-    const c = loadConfig({ PORT: '9000', WORKER_CONCURRENCY: '3', ALLOW_LOOPBACK_CALLBACKS: 'true', ALLOWED_CALLBACK_HOSTS: 'a.internal, B.internal', PRACTICE_PROBLEMS: 'lru-cache' });
+    const c = loadConfig({
+      PORT: '9000',
+      WORKER_CONCURRENCY: '3',
+      ALLOW_LOOPBACK_CALLBACKS: 'true',
+      ALLOWED_CALLBACK_HOSTS: 'a.internal, B.internal',
+      PRACTICE_PROBLEMS: 'lru-cache',
+    });
     expect(c.http.port).toBe(9000);
     expect(c.worker.concurrency).toBe(3);
     expect(c.webhooks.allowLoopback).toBe(true);
