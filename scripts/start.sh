@@ -24,6 +24,7 @@ while IFS='=' read -r name value; do
   if [ -z "${!name:-}" ]; then export "$name=$value"; fi
 done <.assay/env
 
+bash web/scripts/ensure-built.sh # the web page, rebuilt when a source is newer than web/dist/
 echo "start: queue dashboard at /admin/queues — user ${ADMIN_USER:-admin}, password in .assay/env" >&2
 echo "start: create an API key with: npx assay keys create --org <name>" >&2
 exec node --import tsx api/src/main.ts

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/services.sh up
 bash scripts/ensure-chromium.sh
+bash web/scripts/ensure-built.sh # the web page the API tests serve, rebuilt when a source is newer than web/dist/
 echo "test: linting (eslint, prettier, dependency rules)" >&2
 npm run --silent lint
 echo "test: type-checking" >&2

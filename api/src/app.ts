@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { webRouter } from '@assay/web';
 import { pinoHttp } from 'pino-http';
 import { SUBMISSION_LIMITS } from '@assay/contracts';
 import { authenticate } from './auth';
@@ -13,6 +12,7 @@ import { docsRouter } from './routes/docs';
 import { healthRouter } from './routes/health';
 import { problemsRouter } from './routes/problems';
 import { submissionsRouter } from './routes/submissions';
+import { webRouter } from './routes/web';
 import { webhooksRouter } from './routes/webhooks';
 
 /** JSON escaping can double a file's size; anything past this cannot pass the file limits anyway. */
@@ -44,7 +44,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use(adminRouter(ctx));
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
   app.use(healthRouter(ctx));
-  app.use(webRouter()); // the web page (web/src/serve.ts): /, /problems/:id, /dashboard, /submissions/:id, /assets/*
+  app.use(webRouter()); // the web page built into web/dist/: /, /problems/:id, /dashboard, /submissions/:id, /assets/*
   app.use(docsRouter());
   app.use(authenticate(ctx));
   app.use(problemsRouter(ctx));
