@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { GradeInputError } from '@assay/grader';
-import { describeProgress, LanguageSchema, type Language } from '@assay/contracts';
+import { describeProgress, LanguageSchema, type Language, type SourceFile } from '@assay/contracts';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
 import { formatResult } from './report';
@@ -14,7 +14,7 @@ interface GradeFlags {
 }
 
 /** Paths relative to the files' common folder, so `src/a.ts src/lib/b.ts` keeps its layout. */
-async function readSubmission(paths: string[]): Promise<{ path: string; content: string }[]> {
+async function readSubmission(paths: string[]): Promise<SourceFile[]> {
   const abs = paths.map((p) => path.resolve(p));
   const common = abs.map(path.dirname).reduce((a, b) => {
     while (!(b + path.sep).startsWith(a + path.sep) && a !== path.dirname(a)) a = path.dirname(a);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isId } from '@assay/contracts';
 import { loadConfig, createApiKey, createPool, listApiKeys, migrate, redactUrl, revokeApiKey, type Pool } from '@assay/platform';
 import { CliError } from './CliError';
 
@@ -62,7 +63,7 @@ export function registerKeysCommand(program: Command): void {
     .description('revoke a key by its id')
     .argument('<keyId>', 'the key id printed by create or list')
     .action(async (keyId: string) => {
-      if (!/^[0-9a-f-]{36}$/i.test(keyId)) throw new CliError('keyId must be the UUID printed by `assay keys create` or `assay keys list`');
+      if (!isId(keyId)) throw new CliError('keyId must be the UUID printed by `assay keys create` or `assay keys list`');
       const ok = await withDatabase((pool) => revokeApiKey(pool, keyId));
       if (!ok) throw new CliError(`no active key ${keyId}`, 1);
       process.stdout.write(`revoked ${keyId}\n`);

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { LanguageSchema, VerdictSchema } from './verdict';
 import { ResultSchema } from './result';
-import { SUBMISSION_STATUSES } from './status';
-
-export const SubmissionStatusSchema = z.enum(SUBMISSION_STATUSES);
+import { DeliveryStatusSchema, SubmissionStatusSchema } from './status';
+import { IdSchema } from './id';
+import { DifficultySchema, ProblemIdSchema, ProblemKindSchema } from './manifest';
 
 export const SubmissionSchema = z.object({
-  id: z.uuid(),
+  id: IdSchema,
   status: SubmissionStatusSchema,
   problemId: z.string(),
   problemVersion: z.string(),
@@ -31,26 +31,23 @@ export const SubmissionListSchema = z.object({ items: z.array(SubmissionSummaryS
 
 export const SubmissionListQuerySchema = z
   .object({
-    problemId: z
-      .string()
-      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a problem id like "lru-cache"')
-      .optional(),
+    problemId: ProblemIdSchema.optional(),
     status: SubmissionStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(200).optional(),
   })
   .strict();
 
-export const IdParamSchema = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+export const IdParamSchema = z.object({ id: IdSchema });
 
 export const ProblemSummarySchema = z.object({
   id: z.string(),
   title: z.string(),
   version: z.string(),
-  difficulty: z.enum(['easy', 'medium', 'hard']),
+  difficulty: DifficultySchema,
   tags: z.array(z.string()),
   estimatedMinutes: z.number(),
-  kind: z.enum(['module', 'service']),
+  kind: ProblemKindSchema,
   languages: z.array(LanguageSchema),
   practice: z.boolean(),
 });
@@ -66,18 +63,23 @@ export const ProblemDetailSchema = ProblemSummarySchema.extend({
   complexity: z.array(z.object({ operation: z.string(), expected: z.string() })),
 });
 
-export const WebhookEventSchema = z.enum(['submission.completed', 'submission.failed']);
+export const WEBHOOK_EVENTS = ['submission.completed', 'submission.failed'] as const;
+export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
 export const WebhookEndpointCreateSchema = z
   .object({
     url: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
     description: z.string().max(200).optional(),
-    events: z.array(WebhookEventSchema).min(1).default(['submission.completed', 'submission.failed']),
+    events: z
+      .array(WebhookEventSchema)
+      .min(1)
+      .default([...WEBHOOK_EVENTS]),
   })
   .strict();
 
 export const WebhookEndpointSchema = z.object({
-  id: z.uuid(),
+  id: IdSchema,
   url: z.string(),
   description: z.string().nullable(),
   events: z.array(WebhookEventSchema),
@@ -87,12 +89,12 @@ export const WebhookEndpointSchema = z.object({
 export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({ secret: z.string() });
 
 export const DeliverySchema = z.object({
-  id: z.uuid(),
-  submissionId: z.uuid(),
-  endpointId: z.uuid().nullable(),
+  id: IdSchema,
+  submissionId: IdSchema,
+  endpointId: IdSchema.nullable(),
   url: z.string(),
-  eventType: z.string(),
-  status: z.enum(['pending', 'succeeded', 'failed']),
+  eventType: WebhookEventSchema,
+  status: DeliveryStatusSchema,
   attempts: z.number(),
   replays: z.number(),
   lastStatusCode: z.number().nullable(),
@@ -111,8 +113,8 @@ export const DeliverySchema = z.object({
 });
 export const DeliveryListQuerySchema = z
   .object({
-    submissionId: z.uuid().optional(),
-    status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+    submissionId: IdSchema.optional(),
+    status: DeliveryStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .strict();

@@ -1,3 +1,4 @@
+export * from './id';
 export * from './status';
 export * from './verdict';
 export * from './manifest';

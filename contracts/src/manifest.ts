@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ComplexityClassSchema, LanguageSchema, VerdictSchema, type Language } from './verdict';
 
+/** Problem ids: lower-case words joined by dashes (`lru-cache`); also the package's folder name. */
+export const PROBLEM_ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const ProblemIdSchema = z.string().regex(PROBLEM_ID_PATTERN, 'must be a problem id like "lru-cache"');
+
+export const DifficultySchema = z.enum(['easy', 'medium', 'hard']);
+export const ProblemKindSchema = z.enum(['module', 'service']);
+
 const SuiteWeightSchema = z.object({ weight: z.number().min(0).max(100) }).strict();
 
 /** Where known-verdict submissions live: `submissions/<verdict>/<file>`, as in Kattis packages. */
@@ -27,13 +34,13 @@ export function languageOfPath(path: string): Language | undefined {
 
 export const ManifestSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
+    id: z.string().regex(PROBLEM_ID_PATTERN, 'lower-case words joined by dashes'),
     title: z.string().min(1),
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'semantic version like 1.0.0'),
-    difficulty: z.enum(['easy', 'medium', 'hard']),
+    difficulty: DifficultySchema,
     tags: z.array(z.string().min(1)).min(1),
     estimatedMinutes: z.number().int().positive(),
-    kind: z.enum(['module', 'service']),
+    kind: ProblemKindSchema,
     languages: z.array(LanguageSchema).min(1),
     /** Name of the file the candidate submits, per language (e.g. solution.ts). */
     entry: z.record(LanguageSchema, z.string().regex(/^[A-Za-z0-9._-]+$/)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SuiteNameSchema } from './verdict';
+import { SubmissionStatusSchema } from './status';
 
 /** A step of a grading, streamed as it happens (CLI lines, SSE events, the web page). */
 export const ProgressEventSchema = z.discriminatedUnion('stage', [
@@ -10,6 +11,10 @@ export const ProgressEventSchema = z.discriminatedUnion('stage', [
   z.object({ stage: z.literal('finished'), verdict: z.string(), score: z.number() }),
 ]);
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+
+/** A submission's status changed (the `status` event of its stream); `message` says why, e.g. a retry. */
+export const StatusEventSchema = z.object({ status: SubmissionStatusSchema, message: z.string().optional() });
+export type StatusEvent = z.infer<typeof StatusEventSchema>;
 
 export function describeProgress(e: ProgressEvent): string {
   switch (e.stage) {

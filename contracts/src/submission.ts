@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LanguageSchema } from './verdict';
+import { ProblemIdSchema } from './manifest';
 
 /** Limits on what a candidate may send; the API, the CLI and the grader all apply them. */
 export const SUBMISSION_LIMITS = {
@@ -45,7 +46,7 @@ export const SubmissionFilesSchema = z
   });
 
 export const SubmissionRequestSchema = z.object({
-  problemId: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must be a problem id like "lru-cache"' }),
+  problemId: ProblemIdSchema,
   language: LanguageSchema,
   files: SubmissionFilesSchema,
   callbackUrl: z.url({ protocol: /^https?$/ }).optional(),

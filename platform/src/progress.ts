@@ -5,9 +5,9 @@
  * duplicates. Progress is a convenience: the submission's status and result live in PostgreSQL.
  */
 import type { Redis } from 'ioredis';
-import type { ProgressEvent, SubmissionStatus } from '@assay/contracts';
+import type { ProgressEvent, StatusEvent } from '@assay/contracts';
 
-export type ProgressMessage = { type: 'progress'; event: ProgressEvent } | { type: 'status'; status: SubmissionStatus; message?: string };
+export type ProgressMessage = { type: 'progress'; event: ProgressEvent } | ({ type: 'status' } & StatusEvent);
 
 export type SequencedMessage = ProgressMessage & { seq: number };
 

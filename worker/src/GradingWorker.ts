@@ -7,7 +7,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Result } from '@assay/contracts';
+import type { FinishedStatus, Result, WebhookEvent } from '@assay/contracts';
 import {
   type Config,
   inTransaction,
@@ -19,7 +19,6 @@ import {
   markRunning,
   type Submission,
   createDeliveries,
-  type WebhookEvent,
   gradingDuration,
   publishProgress,
   type ProgressMessage,
@@ -153,7 +152,7 @@ export class GradingWorker {
   private async afterResult(
     sub: Submission,
     result: Result,
-    status: 'completed' | 'failed',
+    status: FinishedStatus,
     gradingMs: number | null,
     error: string | null,
     log: Logger,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { SubmissionRequestSchema, type SubmissionRequest, IdParamSchema, SubmissionListQuerySchema } from '@assay/contracts';
+import { SubmissionRequestSchema, type SubmissionRequest, IdParamSchema, SubmissionListQuerySchema, isFinished } from '@assay/contracts';
 import {
   CallbackUrlError,
   checkCallbackUrl,
@@ -234,7 +234,7 @@ async function streamEvents(ctx: ApiContext, req: Request, res: Response, sub: S
   const finishWith = async () => {
     if (finished) return;
     const now = await getSubmission(ctx.pool, sub.id);
-    if (!now || (now.status !== 'completed' && now.status !== 'failed')) return;
+    if (!now || !isFinished(now.status)) return;
     send('result', presentSubmission(now));
     end();
   };
@@ -244,11 +244,11 @@ async function streamEvents(ctx: ApiContext, req: Request, res: Response, sub: S
     if (m.type === 'progress') send('progress', m.event, m.seq);
     else {
       send('status', { status: m.status, ...(m.message ? { message: m.message } : {}) }, m.seq);
-      if (m.status === 'completed' || m.status === 'failed') void finishWith().catch(() => end());
+      if (isFinished(m.status)) void finishWith().catch(() => end());
     }
   };
 
-  if (sub.status === 'completed' || sub.status === 'failed') {
+  if (isFinished(sub.status)) {
     for (const m of await readProgress(ctx.redis, ctx.config.queuePrefix, sub.id).catch(() => [])) deliver(m);
     await finishWith();
     return;

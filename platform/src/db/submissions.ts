@@ -1,4 +1,4 @@
-import type { Language, Result, SubmissionFile, SubmissionStatus } from '@assay/contracts';
+import { isId, type FinishedStatus, type Language, type Result, type SubmissionFile, type SubmissionStatus } from '@assay/contracts';
 import type { Pool, PoolClient } from './pool';
 
 export interface Submission {
@@ -73,7 +73,7 @@ export async function insertSubmission(pool: Pool, s: NewSubmission): Promise<{ 
 }
 
 export async function getSubmission(db: Pool | PoolClient, id: string): Promise<Submission | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isId(id)) return undefined;
   const { rows } = await db.query<Submission>(
     `SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id WHERE s.id = $1`,
     [id],
@@ -96,7 +96,7 @@ export function encodeCursor(s: Pick<Submission, 'createdAt' | 'id'>): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !isId(id)) return undefined;
   return { createdAt, id };
 }
 
@@ -143,7 +143,7 @@ export async function markRetrying(pool: Pool, id: string, error: string): Promi
 export async function finishSubmission(
   client: PoolClient,
   id: string,
-  status: 'completed' | 'failed',
+  status: FinishedStatus,
   result: Result,
   gradingMs: number | null,
   error: string | null,

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { isId, type DeliveryStatus, type WebhookEvent } from '@assay/contracts';
 import type { Pool, PoolClient } from './pool';
-
-export const WEBHOOK_EVENTS = ['submission.completed', 'submission.failed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookEndpoint {
   id: string;
@@ -34,7 +32,7 @@ export async function listEndpoints(pool: Pool, orgId: string): Promise<WebhookE
 }
 
 export async function getEndpoint(pool: Pool, orgId: string, id: string): Promise<(WebhookEndpoint & { secretEnc: string }) | undefined> {
-  if (!isUuid(id)) return undefined;
+  if (!isId(id)) return undefined;
   const { rows } = await pool.query<WebhookEndpoint & { secretEnc: string }>(
     `SELECT ${ENDPOINT_COLUMNS}, secret_enc AS "secretEnc" FROM webhook_endpoints WHERE org_id = $1 AND id = $2`,
     [orgId, id],
@@ -43,7 +41,7 @@ export async function getEndpoint(pool: Pool, orgId: string, id: string): Promis
 }
 
 export async function deleteEndpoint(pool: Pool, orgId: string, id: string): Promise<boolean> {
-  if (!isUuid(id)) return false;
+  if (!isId(id)) return false;
   return ((await pool.query(`DELETE FROM webhook_endpoints WHERE org_id = $1 AND id = $2`, [orgId, id])).rowCount ?? 0) > 0;
 }
 
@@ -75,7 +73,7 @@ export interface DeliveryToSend {
   url: string;
   eventType: WebhookEvent;
   payload: unknown;
-  status: 'pending' | 'succeeded' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   submissionId: string;
   /** Sealed secret: the endpoint's, or the submission's own callback secret. */
@@ -96,7 +94,7 @@ export async function getDeliveryToSend(pool: Pool, id: string): Promise<Deliver
 export async function recordAttempt(
   pool: Pool,
   id: string,
-  a: { statusCode: number | null; error: string | null; durationMs: number; outcome: 'succeeded' | 'failed' | 'pending' },
+  a: { statusCode: number | null; error: string | null; durationMs: number; outcome: DeliveryStatus },
 ): Promise<number> {
   const { rows } = await pool.query<{ attempts: number }>(
     `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = $2, last_error = $3, status = $4, updated_at = now(),
@@ -128,8 +126,8 @@ export interface DeliveryLog {
   submissionId: string;
   endpointId: string | null;
   url: string;
-  eventType: string;
-  status: 'pending' | 'succeeded' | 'failed';
+  eventType: WebhookEvent;
+  status: DeliveryStatus;
   attempts: number;
   replays: number;
   lastStatusCode: number | null;
@@ -161,7 +159,7 @@ export async function listDeliveries(
 }
 
 export async function getDelivery(pool: Pool, orgId: string, id: string): Promise<DeliveryLog | undefined> {
-  if (!isUuid(id)) return undefined;
+  if (!isId(id)) return undefined;
   return (
     await pool.query<DeliveryLog>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.org_id = $1 AND d.id = $2`, [orgId, id])
   ).rows[0];
@@ -169,14 +167,10 @@ export async function getDelivery(pool: Pool, orgId: string, id: string): Promis
 
 /** Marks a delivery for re-sending; returns the replay number (for a unique job id). */
 export async function markForReplay(pool: Pool, orgId: string, id: string): Promise<number | undefined> {
-  if (!isUuid(id)) return undefined;
+  if (!isId(id)) return undefined;
   const { rows } = await pool.query<{ replays: number }>(
     `UPDATE webhook_deliveries SET status = 'pending', replays = replays + 1, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING replays`,
     [orgId, id],
   );
   return rows[0]?.replays;
-}
-
-export function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }
