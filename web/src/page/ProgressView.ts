@@ -1,5 +1,5 @@
-/** The live steps of a grading: one line per step, a suite's line updated in place (`correctness 7/18`). */
-import type { ProgressEvent } from '@assay/contracts';
+/** The live steps of a grading: one line per step, a suite's line updated in place (`suite:correctness 7/18`). */
+import { describeProgress, type ProgressEvent } from '@assay/contracts';
 import type { SubmissionStatus } from '../api';
 import { type Child, h } from './dom';
 
@@ -17,31 +17,21 @@ export class ProgressView {
     this.step(text, status === 'failed' ? 'bad' : undefined);
   }
 
+  /** Labelled as the CLI labels them (`describeProgress`): `compiling`, `suite:correctness 7/18`, … */
   progress(e: ProgressEvent): void {
-    switch (e.stage) {
-      case 'queued':
-        return void this.step('queued');
-      case 'preparing':
-        return void this.step(e.message);
-      case 'compiling':
-        return void this.step('compiling');
-      case 'finished':
-        return void this.step(`finished: ${e.verdict} (${e.score})`, 'done');
-      case 'suite': {
-        const label = `suite:${e.suite} ${e.done}/${e.total}`;
-        const line = this.suites.get(e.suite);
-        if (line) {
-          line.text.textContent = label;
-          line.bar.max = Math.max(e.total, 1);
-          line.bar.value = e.done;
-          return;
-        }
-        const text = h('span', null, label);
-        const bar = h('progress', { max: Math.max(e.total, 1), value: e.done });
-        this.suites.set(e.suite, { text, bar });
-        this.step([text, ' ', bar]);
-      }
+    const label = describeProgress(e);
+    if (e.stage !== 'suite') return void this.step(label, e.stage === 'finished' ? 'done' : undefined);
+    const line = this.suites.get(e.suite);
+    if (line) {
+      line.text.textContent = label;
+      line.bar.max = Math.max(e.total, 1);
+      line.bar.value = e.done;
+      return;
     }
+    const text = h('span', null, label);
+    const bar = h('progress', { max: Math.max(e.total, 1), value: e.done });
+    this.suites.set(e.suite, { text, bar });
+    this.step([text, ' ', bar]);
   }
 
   note(text: string): void {
