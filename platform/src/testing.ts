@@ -6,6 +6,9 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from './config';
 
+/** The Standard Webhooks reference library, so other workspaces' tests verify deliveries as a receiver would. */
+export { Webhook as StandardWebhook } from 'standardwebhooks';
+
 export interface TestEnv {
   config: Config;
   /** Environment variables reproducing `config` (for child processes). */

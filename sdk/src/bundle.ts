@@ -1,4 +1,4 @@
-import type { Suites } from './index';
+import type { Suites } from './suites';
 
 /**
  * Imports a problem's suites bundle (one self-contained ES module) from memory, through a data:

@@ -25,9 +25,10 @@ import {
   type Queues,
   encryptSecret,
   generateWebhookSecret,
+  WebhookVerificationError,
 } from '@assay/platform';
 import { loadProblem } from '@assay/sdk/package';
-import { createTestEnv, type TestEnv } from '@assay/platform/testing';
+import { createTestEnv, StandardWebhook, type TestEnv } from '@assay/platform/testing';
 import { WebhookWorker } from './WebhookWorker';
 
 let env: TestEnv;
@@ -36,11 +37,15 @@ let queues: Queues;
 let receiver: http.Server;
 let url: string;
 let hits = 0;
+const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+/** Each delivery's signing secret (its submission's callback secret), to verify what arrived. */
+const secrets = new Map<string, string>();
 
 async function deliveryFor(callbackUrl: string, orgId: string): Promise<string> {
   const pkg = await loadProblem('lru-cache');
   await recordProblemVersion(pool, pkg);
   const id = randomUUID();
+  const secret = generateWebhookSecret();
   await insertSubmission(pool, {
     id,
     orgId,
@@ -50,7 +55,7 @@ async function deliveryFor(callbackUrl: string, orgId: string): Promise<string> 
     language: 'typescript',
     files: [{ path: 'solution.ts', content: '' }],
     callbackUrl,
-    callbackSecret: encryptSecret(env.config.webhooks.secretsKey, generateWebhookSecret()),
+    callbackSecret: encryptSecret(env.config.webhooks.secretsKey, secret),
     idempotencyScope: null,
     idempotencyKey: null,
     requestHash: 'x',
@@ -59,6 +64,7 @@ async function deliveryFor(callbackUrl: string, orgId: string): Promise<string> 
   const [deliveryId] = await inTransaction(pool, (c) =>
     createDeliveries(c, id, 'submission.completed', { type: 'submission.completed', data: { id } }),
   );
+  secrets.set(deliveryId!, secret);
   return deliveryId!;
 }
 
@@ -75,8 +81,12 @@ async function settled(orgId: string, id: string) {
 beforeAll(async () => {
   receiver = http.createServer((req, res) => {
     hits++;
-    req.resume();
-    res.writeHead(500).end();
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(500).end();
+    });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
@@ -109,6 +119,20 @@ describe('WebhookWorker', () => {
       const at = d.log.map((a) => Date.parse(String(a.at)));
       expect(at[2]! - at[0]!).toBeGreaterThanOrEqual(50);
       expect((await listDeliveries(pool, org.id, { status: 'failed', limit: 10 })).map((x) => x.id)).toContain(id);
+      // Every attempt verifies with the Standard Webhooks library, under the same webhook-id; tampering does not.
+      const attempts = received.filter((r) => r.headers['webhook-id'] === id);
+      expect(attempts).toHaveLength(3);
+      const standard = new StandardWebhook(secrets.get(id)!);
+      for (const r of attempts)
+        expect(standard.verify(r.body, r.headers as Record<string, string>)).toEqual({
+          type: 'submission.completed',
+          data: { id: d.submissionId },
+        });
+      const last = attempts.at(-1)!;
+      const headers = last.headers as Record<string, string>;
+      expect(() => standard.verify(last.body.replace(d.submissionId, randomUUID()), headers)).toThrow(WebhookVerificationError);
+      const earlier = String(Number(headers['webhook-timestamp']) - 1);
+      expect(() => standard.verify(last.body, { ...headers, 'webhook-timestamp': earlier })).toThrow(WebhookVerificationError);
     } finally {
       await worker.close(5_000);
     }

@@ -3,7 +3,17 @@
  * its own seeded randomness and timeout. Hidden tests report their name and status only: no
  * message, value or candidate text that could carry their data back out.
  */
-import { type Exposed, type HttpClient, type Rng, type Subject, type TestContext, type TestDef, fnv1a, mulberry32 } from '@assay/sdk';
+import {
+  type Exposed,
+  type HttpClient,
+  type Rng,
+  type Subject,
+  type TestContext,
+  type TestDef,
+  fnv1a,
+  mulberry32,
+  typedSubject,
+} from '@assay/sdk';
 import type { SuiteName, SuiteResult, TestResult } from '@assay/contracts';
 import type { Session } from './Session';
 import { memoryLimitHit, SubjectGoneError } from './SubjectProcess';
@@ -36,6 +46,7 @@ const notAService: HttpClient = {
 export function testContext(subject: Subject, http: HttpClient | undefined, rng: Rng): TestContext {
   return {
     subject,
+    ...typedSubject(subject),
     http: http ?? notAService,
     rng,
     expose: <T extends object>(target: T) => ({ __exposed: target }) as Exposed<T>,

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { describe, expect, it, vi } from 'vitest';
 import { generateWebhookSecret, signWebhook, verifyWebhook, webhookHeaders } from './signing';
 
 describe('Standard Webhooks signing', () => {
@@ -17,7 +18,43 @@ describe('Standard Webhooks signing', () => {
     expect(() => verifyWebhook(secret, { ...h }, body)).not.toThrow();
     expect(() => verifyWebhook(secret, { ...h }, body + ' ')).toThrow(/no webhook-signature matches/);
     expect(() => verifyWebhook(generateWebhookSecret(), { ...h }, body)).toThrow(/no webhook-signature matches/);
-    expect(() => verifyWebhook(secret, { ...h }, body, 300, Date.now() + 10 * 60_000)).toThrow(/tolerance/);
+    // Ten minutes later (the library reads the clock itself).
+    vi.useFakeTimers({ now: Date.now() + 10 * 60_000 });
+    try {
+      expect(() => verifyWebhook(secret, { ...h }, body)).toThrow(/tolerance/);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(() => verifyWebhook(secret, { ...h, 'webhook-signature': `v1,bogus ${h['webhook-signature']}` }, body)).not.toThrow();
+  });
+
+  it('signs what the standardwebhooks library verifies; a tampered body, timestamp or id does not verify', () => {
+    const secret = generateWebhookSecret();
+    const wh = new Webhook(secret);
+    const body = JSON.stringify({ type: 'submission.completed', data: { id: 'x', result: { verdict: 'accepted' } } });
+    const h = webhookHeaders(secret, 'msg_2', body);
+    expect(wh.verify(body, { ...h })).toEqual(JSON.parse(body));
+    expect(() => wh.verify(body.replace('accepted', 'partial'), { ...h })).toThrow(WebhookVerificationError);
+    const ts = Number(h['webhook-timestamp']);
+    expect(() => wh.verify(body, { ...h, 'webhook-timestamp': String(ts - 1) })).toThrow(WebhookVerificationError);
+    expect(() => wh.verify(body, { ...h, 'webhook-id': 'msg_3' })).toThrow(WebhookVerificationError);
+    expect(() => wh.verify(body, { ...webhookHeaders(secret, 'msg_2', body, Date.now() - 10 * 60_000) })).toThrow(/too old/);
+    expect(() => verifyWebhook(secret, { ...h, 'webhook-timestamp': String(ts - 1) }, body)).toThrow(/no webhook-signature matches/);
+  });
+
+  it('verifies what the library signs, from Node request headers as they come', () => {
+    const secret = generateWebhookSecret();
+    const body = '{"type":"submission.failed"}';
+    const signature = new Webhook(secret).sign('msg_4', new Date(), body);
+    const headers = {
+      'webhook-id': 'msg_4',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': signature,
+      'set-cookie': ['a=b'],
+      'x-absent': undefined,
+    };
+    expect(() => verifyWebhook(secret, headers, body)).not.toThrow();
+    expect(() => verifyWebhook(secret, { ...headers, 'webhook-id': undefined }, body)).toThrow(/missing webhook-id/);
+    expect(() => verifyWebhook('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers, body)).toThrow(/must start with whsec_/);
   });
 });
