@@ -19,3 +19,8 @@ export * from './concurrency';
 export * from './http';
 export * from './random';
 export * from './bundle';
+export * from './fakes/latency';
+export * from './fakes/clock';
+export * from './fakes/storeArgs';
+export * from './fakes/store';
+export * from './fakes/gateway';
