@@ -17,6 +17,7 @@ export * from './values';
 export * from './expect';
 export * from './concurrency';
 export * from './http';
+export * from './model';
 export * from './random';
 export * from './bundle';
 export * from './fakes/latency';
