@@ -22,11 +22,12 @@ import {
 } from '@assay/platform';
 import { loadProblem } from '@assay/sdk/package';
 import type { Result } from '@assay/contracts';
+import { GradeInputError } from '@assay/grader';
 import type { GradingEngine } from './engine';
 import { startWorkers, type RunningWorkers } from './startWorkers';
 import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 
-type Step = 'accepted' | 'internal_error' | 'throw';
+type Step = 'accepted' | 'internal_error' | 'throw' | 'refuse';
 const script = new Map<string, Step[]>();
 const calls = new Map<string, number>();
 
@@ -37,6 +38,7 @@ const engine: GradingEngine = {
     const step = script.get(id)?.shift() ?? 'accepted';
     opts?.onProgress?.({ stage: 'compiling' });
     if (step === 'throw') throw new Error('engine blew up');
+    if (step === 'refuse') throw new GradeInputError('lru-cache accepts typescript, javascript, not cobol');
     const now = new Date().toISOString();
     const result: Result = {
       schemaVersion: 1,
@@ -165,6 +167,20 @@ describe('GradingWorker', () => {
     expect(s).toMatchObject({ status: 'failed', result: { verdict: 'internal_error' } });
     expect(s.result!.summary).toMatch(/engine blew up.*not the candidate's fault/);
     expect(calls.get(id)).toBe(3);
+  });
+
+  it('a request the engine refuses is stored as failed at once: no retry, the job failed as unrecoverable', async () => {
+    const id = await submit(['refuse', 'accepted']);
+    const s = await finished(id);
+    expect(s).toMatchObject({ status: 'failed', attempts: 1, result: { verdict: 'internal_error' } });
+    expect(s.error).toMatch(/not cobol/);
+    const deadline = Date.now() + 10_000;
+    while ((await queues.grading.getJobState(id)) !== 'failed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const job = await queues.grading.getJob(id);
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason).toMatch(/refused the submission: .*not cobol/);
+    expect(calls.get(id)).toBe(1);
+    expect(await resultRows(id)).toBe(1);
   });
 
   it('a re-delivered job neither grades again nor writes a second result', async () => {

@@ -2,12 +2,14 @@
  * Consumes grading jobs: one job per submission (job id = submission id), delivered at least once.
  * A re-delivered job finds the result already written and only makes sure what follows it
  * (status, webhooks) happened. Internal errors are thrown so BullMQ retries them with backoff;
- * the last attempt stores the failure instead.
+ * the last attempt stores the failure instead. What retrying cannot fix (the engine refusing the
+ * request) is stored at once and ends the job with BullMQ's UnrecoverableError.
  */
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FinishedStatus, Result, WebhookEvent } from '@assay/contracts';
+import { GradeInputError } from '@assay/grader';
 import {
   type Config,
   inTransaction,
@@ -41,6 +43,16 @@ export interface GradingWorkerDeps {
 }
 
 export const GRADER_PLATFORM_VERSION = 'assay-platform/0.1.0';
+
+/** The engine returned an `internal_error` verdict (ours, never the candidate's) with attempts left: BullMQ retries the job with backoff. */
+export class InternalGradingError extends Error {
+  override readonly name = 'InternalGradingError';
+}
+
+/** Shutdown aborted the grading: nothing is recorded, whatever the attempt; the job stalls and runs again on a live worker. */
+export class GradingAbortedError extends Error {
+  override readonly name = 'GradingAbortedError';
+}
 
 export class GradingWorker {
   readonly worker: Worker<GradingJobData>;
@@ -116,13 +128,13 @@ export class GradingWorker {
       }
       const seconds = (performance.now() - started) / 1000;
       gradingDuration.observe({ verdict: result.verdict }, seconds);
-      if (ac.signal.aborted) throw new Error('grading aborted by shutdown; the job will run again');
+      if (ac.signal.aborted) throw new GradingAbortedError('grading aborted by shutdown; the job will run again');
       if (result.verdict === 'internal_error') {
         if (!lastAttempt) {
           log.warn({ summary: result.summary }, 'internal error: retrying with backoff');
           await markRetrying(this.deps.pool, submissionId, result.summary);
           await this.publish(submissionId, { type: 'status', status: 'queued', message: `internal error, retrying: ${result.summary}` });
-          throw new Error(`internal error: ${result.summary}`);
+          throw new InternalGradingError(`internal error: ${result.summary}`);
         }
         log.error({ summary: result.summary }, 'internal error on the last attempt: storing the failure');
         await this.afterResult(sub, result, 'failed', Math.round(seconds * 1000), result.summary, log);
@@ -132,18 +144,17 @@ export class GradingWorker {
       await this.afterResult(sub, result, 'completed', Math.round(seconds * 1000), null, log);
       return { verdict: result.verdict, score: result.score };
     } catch (err) {
-      // The engine refusing the request (GradeInputError) will refuse it again: no retry.
-      const refused = (err as Error).name === 'GradeInputError';
-      if (
-        !refused &&
-        (!lastAttempt || (err as Error).message.startsWith('internal error:') || (err as Error).message.startsWith('grading aborted'))
-      )
-        throw err;
-      // The last attempt failed on our side (database, problem package, engine threw): record it.
-      log.error({ err }, `grading failed on the last attempt: ${(err as Error).message}`);
+      if (err instanceof GradingAbortedError || err instanceof InternalGradingError) throw err;
+      // The engine refusing the request will refuse it again; anything else on our side (database,
+      // problem package, engine threw) may pass on a later attempt.
+      const refused = err instanceof GradeInputError;
+      const message = (err as Error).message;
+      if (!refused && !lastAttempt) throw err;
+      log.error({ err }, refused ? `the engine refused the submission: ${message}` : `grading failed on the last attempt: ${message}`);
       const sub = await getSubmission(this.deps.pool, submissionId);
-      if (sub && !sub.result)
-        await this.afterResult(sub, internalErrorResult(sub, (err as Error).message), 'failed', null, (err as Error).message, log);
+      if (sub && !sub.result) await this.afterResult(sub, internalErrorResult(sub, message), 'failed', null, message, log);
+      // Recorded: a failed job without the retries its attempts would allow.
+      if (refused) throw new UnrecoverableError(`the engine refused the submission: ${message}`);
       return null;
     }
   }

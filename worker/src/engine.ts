@@ -1,11 +1,10 @@
-import type { ProblemPackage, SourceFile, Language, ProgressEvent, Result } from '@assay/contracts';
+import type { Result } from '@assay/contracts';
+import type { GradeOptions, GradeRequest } from '@assay/grader';
 
 /** What the worker needs of the grading engine (`Grader` from @assay/grader satisfies it). */
 export interface GradingEngine {
-  grade(
-    req: { problem: ProblemPackage; language: Language; files: SourceFile[]; queuedAt?: string },
-    opts?: { submissionId?: string; onProgress?: (e: ProgressEvent) => void; signal?: AbortSignal },
-  ): Promise<Result>;
+  /** Throws `GradeInputError` (from @assay/grader) when it refuses the request: the worker never retries that. */
+  grade(req: GradeRequest, opts?: GradeOptions): Promise<Result>;
   reapOrphans(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
