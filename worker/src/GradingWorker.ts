@@ -170,9 +170,8 @@ export class GradingWorker {
   ): Promise<void> {
     const event: WebhookEvent = status === 'completed' ? 'submission.completed' : 'submission.failed';
     const deliveryIds = await inTransaction(this.deps.pool, async (client) => {
-      const wrote = await finishSubmission(client, sub.id, status, result, gradingMs, error);
-      if (!wrote) log.info('result already written by an earlier delivery of this job: kept it');
-      const stored = (await getSubmission(client, sub.id))!;
+      const stored = await finishSubmission(client, sub.id, status, result, gradingMs, error);
+      if (!stored.wrote) log.info('result already written by an earlier delivery of this job: kept it');
       const payload = {
         type: event,
         timestamp: new Date().toISOString(),

@@ -100,14 +100,11 @@ export function webhooksRouter(ctx: ApiContext): Router {
 
   r.post('/v1/webhook-deliveries/:id/replay', async (req, res) => {
     const principal = requirePrincipal(res);
-    const n = await markForReplay(ctx.pool, principal.orgId, req.params.id);
-    if (n === undefined) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
-    await enqueueDeliveries(ctx.queues, ctx.config, [req.params.id], `-replay-${n}`);
-    req.log.info({ deliveryId: req.params.id, replay: n }, 'webhook replay queued');
-    res
-      .status(202)
-      .location(`/v1/webhook-deliveries/${req.params.id}`)
-      .json(presentDelivery((await getDelivery(ctx.pool, principal.orgId, req.params.id))!));
+    const d = await markForReplay(ctx.pool, principal.orgId, req.params.id);
+    if (!d) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
+    await enqueueDeliveries(ctx.queues, ctx.config, [d.id], `-replay-${d.replays}`);
+    req.log.info({ deliveryId: d.id, replay: d.replays }, 'webhook replay queued');
+    res.status(202).location(`/v1/webhook-deliveries/${d.id}`).json(presentDelivery(d));
   });
   return r;
 }

@@ -65,11 +65,12 @@ export async function insertSubmission(pool: Pool, s: NewSubmission): Promise<{ 
     ],
   );
   if (rows[0]) return { created: true, submission: rows[0] };
-  const existing = await pool.query<{ id: string }>(`SELECT id FROM submissions WHERE idempotency_scope = $1 AND idempotency_key = $2`, [
-    s.idempotencyScope,
-    s.idempotencyKey,
-  ]);
-  return { created: false, submission: (await getSubmission(pool, existing.rows[0]!.id))! };
+  const existing = await pool.query<Submission>(
+    `SELECT ${COLUMNS}, r.result FROM submissions s LEFT JOIN results r ON r.submission_id = s.id
+      WHERE s.idempotency_scope = $1 AND s.idempotency_key = $2`,
+    [s.idempotencyScope, s.idempotencyKey],
+  );
+  return { created: false, submission: existing.rows[0]! };
 }
 
 export async function getSubmission(db: Pool | PoolClient, id: string): Promise<Submission | undefined> {
@@ -123,12 +124,13 @@ export async function listSubmissions(
 
 /** queued → running (a re-delivered job finds it running already). Undefined once finished. */
 export async function markRunning(pool: Pool, id: string): Promise<Submission | undefined> {
-  const { rows } = await pool.query<{ id: string }>(
-    `UPDATE submissions SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1
-     WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+  const { rows } = await pool.query<Submission>(
+    `UPDATE submissions AS s SET status = 'running', started_at = coalesce(s.started_at, now()), attempts = s.attempts + 1
+      WHERE s.id = $1 AND s.status IN ('queued', 'running')
+     RETURNING ${COLUMNS}, (SELECT r.result FROM results r WHERE r.submission_id = s.id) AS result`,
     [id],
   );
-  return rows[0] ? getSubmission(pool, id) : undefined;
+  return rows[0];
 }
 
 /** Back to queued while a retry waits (after an internal error). */
@@ -137,8 +139,9 @@ export async function markRetrying(pool: Pool, id: string, error: string): Promi
 }
 
 /**
- * Writes the result once (a re-delivered job's insert does nothing) and the final status.
- * Returns false when another delivery of the job had already finished it.
+ * Writes the result once (a re-delivered job's insert does nothing) and the final status, and
+ * returns what is stored: `wrote` is false when another delivery of the job had already finished
+ * it, and then its status and result are the ones kept.
  */
 export async function finishSubmission(
   client: PoolClient,
@@ -147,16 +150,22 @@ export async function finishSubmission(
   result: Result,
   gradingMs: number | null,
   error: string | null,
-): Promise<boolean> {
-  const ins = await client.query(
-    `INSERT INTO results (submission_id, verdict, score, result, grading_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (submission_id) DO NOTHING`,
+): Promise<{ wrote: boolean; status: SubmissionStatus; result: Result }> {
+  const ins = await client.query<{ result: Result }>(
+    `INSERT INTO results (submission_id, verdict, score, result, grading_ms) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (submission_id) DO NOTHING RETURNING result`,
     [id, result.verdict, result.score, JSON.stringify(result), gradingMs],
   );
-  await client.query(
-    `UPDATE submissions SET status = $2, finished_at = coalesce(finished_at, now()), error = $3 WHERE id = $1 AND status IN ('queued', 'running')`,
+  const upd = await client.query<{ status: SubmissionStatus }>(
+    `UPDATE submissions SET status = $2, finished_at = coalesce(finished_at, now()), error = $3
+      WHERE id = $1 AND status IN ('queued', 'running') RETURNING status`,
     [id, status, error],
   );
-  return (ins.rowCount ?? 0) > 0;
+  const wrote = ins.rows.length > 0;
+  if (ins.rows[0] && upd.rows[0]) return { wrote, status: upd.rows[0].status, result: ins.rows[0].result };
+  // Finished by another delivery: read what it stored (a statement of its own, so it sees that delivery's commit).
+  const stored = (await getSubmission(client, id))!;
+  return { wrote, status: stored.status, result: stored.result! };
 }
 
 /** Submissions left queued or running for a while: their job may be lost (e.g. Redis lost it); re-enqueue them. */

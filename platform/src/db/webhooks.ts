@@ -96,21 +96,17 @@ export async function recordAttempt(
   id: string,
   a: { statusCode: number | null; error: string | null; durationMs: number; outcome: DeliveryStatus },
 ): Promise<number> {
-  const { rows } = await pool.query<{ attempts: number }>(
-    `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = $2, last_error = $3, status = $4, updated_at = now(),
-            delivered_at = CASE WHEN $4 = 'succeeded' THEN now() ELSE delivered_at END
-      WHERE id = $1 RETURNING attempts`,
-    [id, a.statusCode, a.error, a.outcome],
+  // One statement: the delivery's counters and its attempt log never disagree.
+  const { rows } = await pool.query<{ attempt: number }>(
+    `WITH d AS (
+       UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = $2, last_error = $3, status = $4, updated_at = now(),
+              delivered_at = CASE WHEN $4 = 'succeeded' THEN now() ELSE delivered_at END
+        WHERE id = $1 RETURNING id, attempts)
+     INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, duration_ms)
+     SELECT id, attempts, $2, $3, $5 FROM d RETURNING attempt`,
+    [id, a.statusCode, a.error, a.outcome, Math.round(a.durationMs)],
   );
-  const attempt = rows[0]?.attempts ?? 0;
-  await pool.query(`INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)`, [
-    id,
-    attempt,
-    a.statusCode,
-    a.error,
-    Math.round(a.durationMs),
-  ]);
-  return attempt;
+  return rows[0]?.attempt ?? 0;
 }
 
 export interface DeliveryAttempt {
@@ -165,12 +161,13 @@ export async function getDelivery(pool: Pool, orgId: string, id: string): Promis
   ).rows[0];
 }
 
-/** Marks a delivery for re-sending; returns the replay number (for a unique job id). */
-export async function markForReplay(pool: Pool, orgId: string, id: string): Promise<number | undefined> {
+/** Marks a delivery for re-sending; returns it as marked (its `replays` number makes a unique job id). */
+export async function markForReplay(pool: Pool, orgId: string, id: string): Promise<DeliveryLog | undefined> {
   if (!isId(id)) return undefined;
-  const { rows } = await pool.query<{ replays: number }>(
-    `UPDATE webhook_deliveries SET status = 'pending', replays = replays + 1, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING replays`,
+  const { rows } = await pool.query<DeliveryLog>(
+    `UPDATE webhook_deliveries AS d SET status = 'pending', replays = d.replays + 1, updated_at = now()
+      WHERE d.org_id = $1 AND d.id = $2 RETURNING ${DELIVERY_COLUMNS}`,
     [orgId, id],
   );
-  return rows[0]?.replays;
+  return rows[0];
 }
