@@ -12,7 +12,8 @@ import { z } from 'zod';
 export const DEFAULT_PG_PORT = 5433;
 export const DEFAULT_REDIS_PORT = 6380;
 
-const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', '']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+// true/1/yes/on/y/enabled and false/0/no/off/n/disabled, any case (empty variables never get here: they count as unset).
+const bool = z.stringbool();
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((s) =>
   s

@@ -34,6 +34,14 @@ describe('loadConfig', () => {
     expect(c.admin.password).toBeUndefined();
   });
 
+  it('reads the usual spellings of a boolean, in any case', () => {
+    expect(loadConfig({ RUN_WORKER: 'FALSE' }).worker.embedded).toBe(false);
+    expect(loadConfig({ RUN_WORKER: 'off' }).worker.embedded).toBe(false);
+    expect(loadConfig({ ALLOW_PRIVATE_CALLBACKS: 'Yes' }).webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_CALLBACKS: '1' }).webhooks.allowPrivate).toBe(true);
+    expect(() => loadConfig({ RUN_WORKER: 'maybe' })).toThrow(/RUN_WORKER/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes/);
