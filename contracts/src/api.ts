@@ -1,6 +1,7 @@
 /** Request and response shapes of the HTTP API; the OpenAPI document is generated from these. */
 import { z } from 'zod';
-import { LanguageSchema, VerdictSchema } from './verdict';
+import { ComplexityClassSchema, LanguageSchema, SuiteNameSchema, VerdictSchema } from './verdict';
+import { SourceFileSchema } from './problem';
 import { ResultSchema } from './result';
 import { DeliveryStatusSchema, SubmissionStatusSchema } from './status';
 import { IdSchema } from './id';
@@ -55,12 +56,12 @@ export const ProblemSummarySchema = z.object({
 export const ProblemDetailSchema = ProblemSummarySchema.extend({
   statement: z.string(),
   entry: z.record(z.string(), z.string()),
-  starter: z.record(z.string(), z.object({ path: z.string(), content: z.string() })),
+  starter: z.record(z.string(), SourceFileSchema),
   limits: z.object({ wallMs: z.number(), memoryMb: z.number(), outputBytes: z.number(), testTimeoutMs: z.number() }),
-  suites: z.array(z.object({ name: z.string(), weight: z.number() })),
+  suites: z.array(z.object({ name: SuiteNameSchema, weight: z.number() })),
   /** Names of the sample tests (shown in full in results); hidden tests are never listed. */
   sampleTests: z.array(z.string()),
-  complexity: z.array(z.object({ operation: z.string(), expected: z.string() })),
+  complexity: z.array(z.object({ operation: z.string(), expected: ComplexityClassSchema })),
 });
 
 export const WEBHOOK_EVENTS = ['submission.completed', 'submission.failed'] as const;
