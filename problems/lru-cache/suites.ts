@@ -2,18 +2,26 @@ import {
   defineSuites,
   expect,
   expectRejects,
-  fail,
+  runModel,
   sample,
   test,
   type LatencyDef,
   type ProbeDef,
-  type RemoteObject,
+  type Remote,
+  type CallBatch,
   type Rng,
   type TestContext,
   type Workload,
 } from '@assay/sdk';
 
 type Key = string | number;
+
+/** The interface the statement asks for. */
+interface LRUCache {
+  get(key: Key): unknown;
+  put(key: Key, value: unknown): void;
+  readonly size: number;
+}
 
 /** The behaviour the candidate must match: a Map in recency order (oldest first). */
 class ModelCache {
@@ -39,298 +47,175 @@ class ModelCache {
   }
 }
 
-function create(ctx: TestContext, capacity: number): Promise<RemoteObject> {
-  return ctx.subject.construct('LRUCache', capacity);
-}
+type Cache = Remote<LRUCache>;
+const lru = (ctx: TestContext, capacity: number) => ctx.construct<LRUCache>('LRUCache', capacity);
 
-async function put(cache: RemoteObject, key: Key, value: unknown): Promise<void> {
-  await cache.call('put', key, value);
-}
+/** A scenario's steps, run in order: put(k, v); get(k, v) returns v (MISS: undefined); size(n). */
+type Step = ['put', Key, unknown] | ['get', Key, unknown] | ['size', number];
+const MISS = undefined;
+const put = (k: Key, v: unknown): Step => ['put', k, v];
+const get = (k: Key, v: unknown): Step => ['get', k, v];
+const size = (n: number): Step => ['size', n];
 
-async function expectGet(cache: RemoteObject, key: Key, expected: unknown): Promise<void> {
-  expect(await cache.call('get', key), `get(${JSON.stringify(key)})`).toEqual(expected);
-}
-
-async function expectSize(cache: RemoteObject, expected: number): Promise<void> {
-  expect(await cache.prop('size'), 'size').toBe(expected);
-}
-
-/** Replays random operations against the candidate and the model, comparing every answer. */
-async function randomOps(ctx: TestContext, capacity: number, keyRange: number, ops: number): Promise<void> {
-  const cache = await create(ctx, capacity);
-  const model = new ModelCache(capacity);
-  const log: string[] = [];
-  for (let i = 0; i < ops; i++) {
-    const key = ctx.rng.int(0, keyRange - 1);
-    if (ctx.rng.next() < 0.5) {
-      const value = ctx.rng.int(0, 1_000_000);
-      log.push(`put(${key}, ${value})`);
-      model.put(key, value);
-      await put(cache, key, value);
-    } else {
-      log.push(`get(${key})`);
-      const want = model.get(key);
-      const got = await cache.call('get', key);
-      if (got !== want)
-        fail(
-          `capacity ${capacity}, after ${log.length - 1} operations (last ones: ${log.slice(-6, -1).join(', ')}): get(${key}) returned ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
-          want,
-          got,
-        );
-    }
-    if (i % 25 === 24) await expectSize(cache, model.size);
+async function play(cache: Cache, ...steps: Step[]): Promise<void> {
+  for (const [op, a, b] of steps) {
+    if (op === 'put') await cache.put(a, b);
+    else if (op === 'get') expect(await cache.get(a), `get(${JSON.stringify(a)})`).toEqual(b);
+    else expect(await cache.size, 'size').toBe(a);
   }
-  await expectSize(cache, model.size);
+}
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/** Random puts and gets of `keys` keys, each get compared with the model, the size every 25. */
+function randomOps(capacity: number, keys: number, steps: number) {
+  return async (ctx: TestContext) =>
+    runModel({
+      model: new ModelCache(capacity),
+      subject: await lru(ctx, capacity),
+      rng: ctx.rng,
+      steps,
+      ops: {
+        put: { args: (rng) => [rng.int(0, keys - 1), rng.int(0, 1_000_000)], compare: false },
+        get: { args: (rng) => [rng.int(0, keys - 1)] },
+      },
+      props: ['size'],
+      every: 25,
+      label: `capacity ${capacity}`,
+    });
 }
 
 const correctness = [
   sample('basic get and put', async (ctx) => {
-    const cache = await create(ctx, 2);
-    await put(cache, 1, 'one');
-    await put(cache, 2, 'two');
-    await expectGet(cache, 1, 'one');
-    await put(cache, 3, 'three'); // full: evicts 2, the least recently used
-    await expectGet(cache, 2, undefined);
-    await expectGet(cache, 3, 'three');
-    await expectGet(cache, 1, 'one');
-    await expectSize(cache, 2);
+    const cache = await lru(ctx, 2);
+    await play(cache, put(1, 'one'), put(2, 'two'), get(1, 'one'));
+    // full: 3 evicts 2, the least recently used
+    await play(cache, put(3, 'three'), get(2, MISS), get(3, 'three'), get(1, 'one'), size(2));
   }),
-
   sample('a get makes the key the most recently used', async (ctx) => {
-    const cache = await create(ctx, 3);
-    await put(cache, 'a', 1);
-    await put(cache, 'b', 2);
-    await put(cache, 'c', 3);
-    await expectGet(cache, 'a', 1); // recency now (oldest first): b, c, a
-    await put(cache, 'd', 4); // evicts b
-    await expectGet(cache, 'b', undefined);
-    await expectGet(cache, 'a', 1);
-    await expectGet(cache, 'c', 3);
-    await expectGet(cache, 'd', 4);
+    const cache = await lru(ctx, 3);
+    await play(cache, put('a', 1), put('b', 2), put('c', 3), get('a', 1)); // recency now (oldest first): b, c, a
+    await play(cache, put('d', 4), get('b', MISS), get('a', 1), get('c', 3), get('d', 4)); // d evicts b
   }),
-
   sample('updating a key replaces its value without growing the cache', async (ctx) => {
-    const cache = await create(ctx, 2);
-    await put(cache, 'x', 1);
-    await put(cache, 'x', 2);
-    await expectGet(cache, 'x', 2);
-    await expectSize(cache, 1);
+    await play(await lru(ctx, 2), put('x', 1), put('x', 2), get('x', 2), size(1));
   }),
-
   sample('a capacity below 1 is a RangeError', async (ctx) => {
-    await expectRejects(create(ctx, 0), 'RangeError', 'new LRUCache(0)');
+    await expectRejects(lru(ctx, 0), 'RangeError', 'new LRUCache(0)');
   }),
 
   test('updating a key makes it the most recently used', async (ctx) => {
-    const cache = await create(ctx, 2);
-    await put(cache, 'a', 1);
-    await put(cache, 'b', 2);
-    await put(cache, 'a', 10); // recency: b, a
-    await put(cache, 'c', 3); // evicts b
-    await expectGet(cache, 'b', undefined);
-    await expectGet(cache, 'a', 10);
-    await expectGet(cache, 'c', 3);
+    // recency after the update: b, a; so c evicts b
+    await play(await lru(ctx, 2), put('a', 1), put('b', 2), put('a', 10), put('c', 3), get('b', MISS), get('a', 10), get('c', 3));
   }),
-
   test('updating a key of a full cache evicts nothing', async (ctx) => {
-    const cache = await create(ctx, 3);
-    await put(cache, 'a', 1);
-    await put(cache, 'b', 2);
-    await put(cache, 'c', 3);
-    await put(cache, 'b', 20);
-    await put(cache, 'c', 30);
-    await expectSize(cache, 3);
-    await expectGet(cache, 'a', 1);
-    await expectGet(cache, 'b', 20);
-    await expectGet(cache, 'c', 30);
+    const cache = await lru(ctx, 3);
+    await play(cache, put('a', 1), put('b', 2), put('c', 3), put('b', 20), put('c', 30), size(3), get('a', 1), get('b', 20), get('c', 30));
   }),
-
   test('evicts the least recently used key, one at a time', async (ctx) => {
-    const cache = await create(ctx, 3);
-    for (const k of [1, 2, 3]) await put(cache, k, k * 100);
-    await put(cache, 4, 400); // evicts 1
-    await expectSize(cache, 3);
-    await expectGet(cache, 1, undefined);
-    await expectGet(cache, 2, 200); // recency: 3, 4, 2
-    await put(cache, 5, 500); // evicts 3
-    await expectGet(cache, 3, undefined);
-    await expectGet(cache, 4, 400);
-    await expectGet(cache, 2, 200);
-    await expectGet(cache, 5, 500);
-    await expectSize(cache, 3);
+    const cache = await lru(ctx, 3);
+    await play(cache, put(1, 100), put(2, 200), put(3, 300), put(4, 400), size(3), get(1, MISS)); // 4 evicts 1
+    await play(cache, get(2, 200), put(5, 500), get(3, MISS), get(4, 400), get(2, 200), get(5, 500), size(3)); // 5 evicts 3
   }),
-
   test('holds exactly capacity keys', async (ctx) => {
     for (const capacity of [1, 2, 5, 8]) {
-      const cache = await create(ctx, capacity);
-      for (let k = 0; k < capacity; k++) await put(cache, `k${k}`, k);
-      await expectSize(cache, capacity);
-      for (let k = 0; k < capacity; k++) await expectGet(cache, `k${k}`, k);
-      await put(cache, 'extra', -1); // evicts k0, the least recently used
-      await expectSize(cache, capacity);
-      await expectGet(cache, 'k0', undefined);
-      await expectGet(cache, 'extra', -1);
-      if (capacity > 1) await expectGet(cache, `k${capacity - 1}`, capacity - 1);
+      const cache = await lru(ctx, capacity);
+      const keys = range(0, capacity);
+      await play(cache, ...keys.map((k) => put(`k${k}`, k)), size(capacity), ...keys.map((k) => get(`k${k}`, k)));
+      await play(cache, put('extra', -1), size(capacity), get('k0', MISS), get('extra', -1)); // evicts k0, the least recently used
+      if (capacity > 1) await play(cache, get(`k${capacity - 1}`, capacity - 1));
     }
   }),
-
   test('capacity 1 keeps only the last key', async (ctx) => {
-    const cache = await create(ctx, 1);
-    await put(cache, 'a', 1);
-    await put(cache, 'b', 2);
-    await expectGet(cache, 'a', undefined);
-    await expectGet(cache, 'b', 2);
-    await put(cache, 'b', 3);
-    await expectGet(cache, 'b', 3);
-    await expectSize(cache, 1);
+    await play(await lru(ctx, 1), put('a', 1), put('b', 2), get('a', MISS), get('b', 2), put('b', 3), get('b', 3), size(1));
   }),
-
   test('misses return undefined and change nothing', async (ctx) => {
-    const cache = await create(ctx, 2);
-    await expectGet(cache, 'nothing', undefined);
-    await expectSize(cache, 0);
-    await put(cache, 'a', 1);
-    await put(cache, 'b', 2);
-    await expectGet(cache, 'c', undefined);
-    await expectSize(cache, 2);
-    await put(cache, 'c', 3); // still evicts a
-    await expectGet(cache, 'a', undefined);
-    await expectGet(cache, 'b', 2);
+    const cache = await lru(ctx, 2);
+    await play(cache, get('nothing', MISS), size(0), put('a', 1), put('b', 2), get('c', MISS), size(2));
+    await play(cache, put('c', 3), get('a', MISS), get('b', 2)); // c still evicts a
   }),
-
   test('falsy values are stored and returned as they are', async (ctx) => {
-    const cache = await create(ctx, 5);
-    const values: Array<[string, unknown]> = [
+    const values: Array<[Key, unknown]> = [
       ['zero', 0],
       ['empty', ''],
       ['no', false],
       ['nil', null],
     ];
-    for (const [k, v] of values) await put(cache, k, v);
-    for (const [k, v] of values) await expectGet(cache, k, v);
-    await expectSize(cache, 4);
+    await play(await lru(ctx, 5), ...values.map(([k, v]) => put(k, v)), ...values.map(([k, v]) => get(k, v)), size(4));
   }),
-
   test('keys compare like Map keys: 1 and "1" are different', async (ctx) => {
-    const cache = await create(ctx, 4);
-    await put(cache, 1, 'number');
-    await put(cache, '1', 'string');
-    await expectSize(cache, 2);
-    await expectGet(cache, 1, 'number');
-    await expectGet(cache, '1', 'string');
+    await play(await lru(ctx, 4), put(1, 'number'), put('1', 'string'), size(2), get(1, 'number'), get('1', 'string'));
   }),
-
   test('object values round-trip', async (ctx) => {
-    const cache = await create(ctx, 2);
     const value = { id: 7, tags: ['a', 'b'], nested: { ok: true } };
-    await put(cache, 'obj', value);
-    await expectGet(cache, 'obj', value);
+    await play(await lru(ctx, 2), put('obj', value), get('obj', value));
   }),
-
   test('only integers >= 1 are valid capacities', async (ctx) => {
-    for (const bad of [-1, 0.5, 2.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      await expectRejects(create(ctx, bad), 'RangeError', `new LRUCache(${String(bad)})`);
-    }
-    for (const good of [1, 3, 1000]) {
-      const cache = await create(ctx, good);
-      await expectSize(cache, 0);
-    }
+    for (const bad of [-1, 0.5, 2.5, Number.NaN, Number.POSITIVE_INFINITY])
+      await expectRejects(lru(ctx, bad), 'RangeError', `new LRUCache(${String(bad)})`);
+    for (const good of [1, 3, 1000]) await play(await lru(ctx, good), size(0));
   }),
-
   test(
     'a larger cache evicts in recency order',
     async (ctx) => {
-      const capacity = 100;
-      const cache = await create(ctx, capacity);
-      const model = new ModelCache(capacity);
-      for (let k = 0; k < capacity; k++) {
-        await put(cache, k, k);
-        model.put(k, k);
-      }
+      const model = new ModelCache(100);
       // touch a random half, then insert 50 new keys: the untouched half goes first
-      for (const k of ctx.rng.shuffle([...Array(capacity).keys()]).slice(0, 50)) {
-        await expectGet(cache, k, k);
-        model.get(k);
-      }
-      for (let k = capacity; k < capacity + 50; k++) {
-        await put(cache, k, k);
-        model.put(k, k);
-      }
-      await expectSize(cache, capacity);
+      const touched = ctx.rng.shuffle(range(0, 100)).slice(0, 50);
+      for (const k of range(0, 100)) model.put(k, k);
+      for (const k of touched) model.get(k);
+      for (const k of range(100, 150)) model.put(k, k);
       const kept = new Set(model.keys());
-      for (let k = 0; k < capacity + 50; k++) await expectGet(cache, k, kept.has(k) ? k : undefined);
+      const cache = await lru(ctx, 100);
+      await play(cache, ...range(0, 100).map((k) => put(k, k)), ...touched.map((k) => get(k, k)), ...range(100, 150).map((k) => put(k, k)));
+      await play(cache, size(100), ...range(0, 150).map((k) => get(k, kept.has(k) ? k : MISS)));
     },
     { timeoutMs: 15_000 },
   ),
-
-  test('random operations, capacity 1', (ctx) => randomOps(ctx, 1, 3, 200), { timeoutMs: 15_000 }),
-  test('random operations, capacity 3', (ctx) => randomOps(ctx, 3, 6, 300), { timeoutMs: 15_000 }),
-  test('random operations, capacity 16', (ctx) => randomOps(ctx, 16, 30, 400), { timeoutMs: 15_000 }),
+  test('random operations, capacity 1', randomOps(1, 3, 200), { timeoutMs: 15_000 }),
+  test('random operations, capacity 3', randomOps(3, 6, 300), { timeoutMs: 15_000 }),
+  test('random operations, capacity 16', randomOps(16, 30, 400), { timeoutMs: 15_000 }),
 ];
 
 // ---- performance ----------------------------------------------------------------------------
 
-/** A full cache of n keys 0…n-1 (inserted in order). */
-function fullCache(n: number): Pick<Workload, 'construct' | 'setup'> {
-  return {
-    construct: { className: 'LRUCache', args: [n] },
-    setup: [{ method: 'put', argsList: Array.from({ length: n }, (_, k) => [k, k]) }],
-  };
-}
-
-function randomKeys(rng: Rng, count: number, range: number): number[] {
-  return Array.from({ length: count }, () => rng.int(0, range - 1));
-}
+/** A full cache of n keys 0…n-1 (inserted in order), then `measure`. */
+const fullCache = (n: number, measure: CallBatch): Workload => ({
+  construct: { className: 'LRUCache', args: [n] },
+  setup: [{ method: 'put', argsList: Array.from({ length: n }, (_, k) => [k, k]) }],
+  measure,
+});
+const randomGets = (rng: Rng, range: number): CallBatch => ({
+  method: 'get',
+  argsList: Array.from({ length: 1000 }, () => [rng.int(0, range - 1)]),
+});
+const randomPuts = (rng: Rng, range: number): CallBatch => ({
+  method: 'put',
+  argsList: Array.from({ length: 1000 }, (_, i) => [rng.int(0, range - 1), i]),
+});
 
 /**
  * The driver replays the measured calls in batches, each starting from the first call, so every
  * measured call must leave the cache at size n: gets of present keys, and puts that update them.
  */
 const complexity: ProbeDef[] = [
-  {
-    operation: 'get',
-    workload: (n, rng) => ({ ...fullCache(n), measure: { method: 'get', argsList: randomKeys(rng, 1000, n).map((k) => [k]) } }),
-  },
-  {
-    operation: 'put',
-    workload: (n, rng) => ({ ...fullCache(n), measure: { method: 'put', argsList: randomKeys(rng, 1000, n).map((k, i) => [k, i]) } }),
-  },
+  { operation: 'get', workload: (n, rng) => fullCache(n, randomGets(rng, n)) },
+  { operation: 'put', workload: (n, rng) => fullCache(n, randomPuts(rng, n)) },
 ];
 
-const LATENCY_CAPACITY = 2048;
-const EVICTING_CAPACITY = 128;
 /** Pairs of candidate/reference batches per benchmark: the verdict is their median ratio. */
-const LATENCY_SAMPLES = 61;
+const samples = 61;
 const latency: LatencyDef[] = [
+  // half hits, half misses
+  { operation: 'get', samples, workload: (rng) => fullCache(2048, randomGets(rng, 2 * 2048)) },
+  // inserts with evictions first, then updates
+  { operation: 'put', samples, workload: (rng) => fullCache(2048, randomPuts(rng, 2 * 2048)) },
+  // The probes cannot see the eviction path: batches replay the measured calls from the first
+  // one, so at large sizes fresh keys are only fresh once. A small cache cycling through twice
+  // its capacity in fresh keys evicts on every put, in every batch (a batch of ~2 ms holds far
+  // more than 2 × 128 calls even for an O(n) eviction). Catches scanning for the oldest entry.
   {
-    operation: 'get',
-    samples: LATENCY_SAMPLES,
-    workload: (rng) => ({
-      ...fullCache(LATENCY_CAPACITY),
-      // half hits, half misses
-      measure: { method: 'get', argsList: randomKeys(rng, 1000, 2 * LATENCY_CAPACITY).map((k) => [k]) },
-    }),
-  },
-  {
-    operation: 'put',
-    samples: LATENCY_SAMPLES,
-    workload: (rng) => ({
-      ...fullCache(LATENCY_CAPACITY),
-      // inserts with evictions first, then updates
-      measure: { method: 'put', argsList: randomKeys(rng, 1000, 2 * LATENCY_CAPACITY).map((k, i) => [k, i]) },
-    }),
-  },
-  {
-    // The probes cannot see the eviction path: batches replay the measured calls from the first
-    // one, so at large sizes fresh keys are only fresh once. A small cache cycling through twice
-    // its capacity in fresh keys evicts on every put, in every batch (a batch of ~2 ms holds far
-    // more than 2 × 128 calls even for an O(n) eviction). Catches scanning for the oldest entry.
     operation: 'put (evicting)',
-    samples: LATENCY_SAMPLES,
-    workload: () => ({
-      ...fullCache(EVICTING_CAPACITY),
-      measure: { method: 'put', argsList: Array.from({ length: 2 * EVICTING_CAPACITY }, (_, i) => [EVICTING_CAPACITY + i, i]) },
-    }),
+    samples,
+    workload: () => fullCache(128, { method: 'put', argsList: Array.from({ length: 2 * 128 }, (_, i) => [128 + i, i]) }),
   },
 ];
 
