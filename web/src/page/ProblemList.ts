@@ -35,7 +35,9 @@ export async function problemList(root: HTMLElement): Promise<void> {
                 'td',
                 null,
                 link(`/problems/${encodeURIComponent(p.id)}`, p.title),
-                p.practice ? null : h('span', { class: 'tag', title: 'part of assessments: submitting needs an API key' }, 'assessment'),
+                p.practice
+                  ? null
+                  : [' ', h('span', { class: 'tag', title: 'part of assessments: submitting needs an API key' }, 'assessment')],
               ),
               h('td', null, h('span', { class: `difficulty difficulty-${p.difficulty}` }, p.difficulty)),
               h('td', { class: 'num' }, `~${p.estimatedMinutes} min`),

@@ -193,6 +193,11 @@ function testRows(t: TestResult, tagged: boolean): Child {
   ];
 }
 
+/** A table that may be wider than a phone: it scrolls sideways in its own box, the page does not. */
+function scroll(...args: Parameters<typeof h<'table'>>): HTMLElement {
+  return h('div', { class: 'scroll' }, h(...args));
+}
+
 function latencyView(rows: LatencyResult[]): HTMLElement {
   const p = (x: { p50: number; p95: number; p99: number }, unit: string) =>
     `${num(x.p50)} / ${num(x.p95)} / ${num(x.p99)} ${unit === 'us' ? 'µs' : unit}`;
@@ -200,7 +205,7 @@ function latencyView(rows: LatencyResult[]): HTMLElement {
     'section',
     null,
     h('h3', null, 'Latency'),
-    h(
+    scroll(
       'table',
       { class: 'latency' },
       h(
@@ -244,7 +249,7 @@ function complexityView(rows: ComplexityResult[]): HTMLElement {
     'section',
     null,
     h('h3', null, 'Complexity'),
-    h(
+    scroll(
       'table',
       { class: 'complexity' },
       h(
@@ -374,7 +379,8 @@ function metaView(r: Result): HTMLElement {
     h(
       'dl',
       null,
-      items.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+      // One group per pair, so a pair wraps to the next line whole.
+      items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))),
     ),
   );
 }
