@@ -6,9 +6,11 @@
  *   npx tsx web/scripts/screenshots.ts [problem] [solution file] [out dir]
  *   npx tsx web/scripts/screenshots.ts lru-cache problems/lru-cache/solutions/array-indexof.ts /tmp/shots
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig, createLogger } from '@assay/platform';
 import { createGradingEngine } from '@assay/worker';
@@ -19,6 +21,8 @@ const [problem = 'lru-cache', file = 'problems/lru-cache/reference/solution.ts',
 const language = /\.[cm]?ts$/.test(extname(file)) ? 'typescript' : 'javascript';
 mkdirSync(out, { recursive: true });
 
+// The API serves web/dist/: rebuild it first when a source is newer.
+execFileSync('bash', [fileURLToPath(new URL('./ensure-built.sh', import.meta.url))], { stdio: ['ignore', 'ignore', 'inherit'] });
 const t = await startTestApi('web-shots', { RUN_WORKER: 'true', WORKER_CONCURRENCY: '1' }, async () =>
   createGradingEngine(loadConfig(), createLogger({ logLevel: 'silent' }, 'shots')),
 );
@@ -26,7 +30,14 @@ const profile = mkdtempSync(join(tmpdir(), 'assay-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
   viewport: { width: 1360, height: 900 },
 });
 try {
