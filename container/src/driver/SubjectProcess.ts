@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
+import type { Diagnostic } from '@assay/contracts';
 import type { Exposed, RemoteError, RemoteObject, Subject } from '@assay/sdk';
 import {
   decodeValue,
@@ -17,7 +18,6 @@ import {
   type WireError,
 } from '../wire/RpcChannel';
 import type { CodeUnit, SubjectFault } from '../wire/payload';
-import type { CompileDiagnostic } from '../subject/diagnostics';
 
 export interface SubjectOptions {
   node: string;
@@ -80,7 +80,7 @@ export class SubjectGoneError extends Error {
 
 export type LoadOutcome =
   | { ok: true; exports: string[] }
-  | { ok: false; kind: 'compile'; diagnostics: CompileDiagnostic[] }
+  | { ok: false; kind: 'compile'; diagnostics: Diagnostic[] }
   | { ok: false; kind: 'load'; message: string };
 
 class RemoteHandle implements RemoteObject {

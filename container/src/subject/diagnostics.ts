@@ -1,17 +1,12 @@
 /** Compile diagnostics in `file:line:column` form (1-based), from esbuild's text output. */
-export interface CompileDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
+import type { Diagnostic } from '@assay/contracts';
 
 const HEADER = /\[ERROR\]\s+(.*)$/;
 const LOCATION = /^\s+(.+?):(\d+):(\d+):\s*$/;
 
-export function parseEsbuildDiagnostics(stderr: string, fallback = ''): CompileDiagnostic[] {
-  const out: CompileDiagnostic[] = [];
-  let current: CompileDiagnostic | undefined;
+export function parseEsbuildDiagnostics(stderr: string, fallback = ''): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let current: Diagnostic | undefined;
   for (const line of stderr.split('\n')) {
     const header = HEADER.exec(line);
     if (header) {
@@ -31,6 +26,6 @@ export function parseEsbuildDiagnostics(stderr: string, fallback = ''): CompileD
   return out.slice(0, 50);
 }
 
-export function formatDiagnostic(d: CompileDiagnostic): string {
+export function formatDiagnostic(d: Diagnostic): string {
   return d.file ? `${d.file}:${d.line}:${d.column}: ${d.message}` : d.message;
 }

@@ -9,6 +9,7 @@
  * Nothing the subject sends is trusted: the driver validates shapes and bounds line length.
  */
 import type { Duplex } from 'node:stream';
+import type { Diagnostic } from '@assay/contracts';
 
 export type Op = 'load' | 'construct' | 'call' | 'prop' | 'prepare' | 'run' | 'gc' | 'release' | 'serve' | 'invoke';
 
@@ -25,7 +26,7 @@ export interface WireError {
   stack?: string;
   /** For `load`: compile diagnostics or a load failure. */
   kind?: 'compile' | 'load';
-  diagnostics?: { file: string; line: number; column: number; message: string }[];
+  diagnostics?: Diagnostic[];
 }
 
 export interface Response {
