@@ -7,16 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { Diagnostic } from '@assay/contracts';
 import type { Exposed, RemoteError, RemoteObject, Subject } from '@assay/sdk';
-import {
-  decodeValue,
-  encodeValue,
-  RpcChannel,
-  type Codec,
-  type RefTag,
-  type Request,
-  type Response,
-  type WireError,
-} from '../wire/RpcChannel';
+import { decodeValue, encodeValue, type Codec, type RefTag, type WireError } from '../wire/codec';
+import { RpcChannel, type Request, type Response } from '../wire/RpcChannel';
 import type { CodeUnit, SubjectFault } from '../wire/payload';
 
 export interface SubjectOptions {
@@ -211,7 +203,7 @@ export class SubjectProcess implements Subject {
       }
       return { $obj: id, methods, callable: callableTarget };
     },
-    untag: (tag: RefTag): unknown => {
+    untag: (tag) => {
       if (typeof tag.$ref === 'number') return new RemoteHandle(this, tag.$ref);
       if (typeof tag.$obj === 'number') return this.driverObjects.get(tag.$obj)?.target;
       return undefined;

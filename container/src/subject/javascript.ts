@@ -10,7 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeValue, encodeValue, RpcChannel, type Codec, type RefTag, type Request } from '../wire/RpcChannel';
+import { decodeValue, encodeValue, type Codec, type RefTag } from '../wire/codec';
+import { RpcChannel, type Request } from '../wire/RpcChannel';
 import { parseEsbuildDiagnostics } from './diagnostics';
 
 const ESBUILD = process.env.ASSAY_ESBUILD ?? '/opt/assay/bin/esbuild';
@@ -50,15 +51,15 @@ const codec: Codec = {
     handles.set(id, value);
     return { $ref: id };
   },
-  untag(tag: RefTag): unknown {
+  untag(tag) {
     if (typeof tag.$ref === 'number') return handles.get(tag.$ref);
-    if (typeof tag.$obj === 'number') return driverObject(tag.$obj, tag.methods ?? [], tag.callable === true);
+    if (typeof tag.$obj === 'number') return driverObject(tag.$obj, Array.isArray(tag.methods) ? tag.methods : [], tag.callable === true);
     return undefined;
   },
 };
 
 /** A stand-in for a driver-owned object: every method is async and forwards to the driver. */
-function driverObject(id: number, methods: string[], callable: boolean): unknown {
+function driverObject(id: number, methods: unknown[], callable: boolean): unknown {
   const invoke = async (method: string, args: unknown[]) => {
     const res = await channel.request('invoke', { object: id, method, args: args.map((a) => encodeValue(a, codec)) });
     if (!res.ok) {
@@ -71,7 +72,7 @@ function driverObject(id: number, methods: string[], callable: boolean): unknown
   const target: Record<string | symbol, unknown> = callable
     ? (((...args: unknown[]) => invoke('', args)) as unknown as Record<string | symbol, unknown>)
     : {};
-  for (const m of methods) target[m] = (...args: unknown[]) => invoke(m, args);
+  for (const m of methods) if (typeof m === 'string') target[m] = (...args: unknown[]) => invoke(m, args);
   Object.defineProperty(target, DRIVER_OBJECT, { value: id });
   return Object.freeze(target);
 }

@@ -3,13 +3,11 @@
  *
  * Either side sends requests `{t:'req', id, op, ...}` and answers `{t:'res', id, ok, value|error}`,
  * so many calls are in flight at once in both directions (the driver calls candidate code; the
- * candidate calls back into driver-owned stores). Values are JSON with a few tagged forms:
- *   {$u:1} undefined · {$n:'NaN'|'Infinity'|'-Infinity'} · {$ref:n} a subject-owned object
- *   {$obj:n, methods:[…], callable} a driver-owned object · {$big:'…'} bigint
+ * candidate calls back into driver-owned stores). Values are encoded by `codec.ts`.
  * Nothing the subject sends is trusted: the driver validates shapes and bounds line length.
  */
 import type { Duplex } from 'node:stream';
-import type { Diagnostic } from '@assay/contracts';
+import { errorToWire, type WireError } from './codec';
 
 export type Op = 'load' | 'construct' | 'call' | 'prop' | 'prepare' | 'run' | 'gc' | 'release' | 'serve' | 'invoke';
 
@@ -20,105 +18,12 @@ export interface Request {
   [field: string]: unknown;
 }
 
-export interface WireError {
-  name: string;
-  message: string;
-  stack?: string;
-  /** For `load`: compile diagnostics or a load failure. */
-  kind?: 'compile' | 'load';
-  diagnostics?: Diagnostic[];
-}
-
 export interface Response {
   t: 'res';
   id: number;
   ok: boolean;
   value?: unknown;
   error?: WireError;
-}
-
-/** A tag for objects one side holds on behalf of the other. */
-export interface RefTag {
-  $ref?: number;
-  $obj?: number;
-  methods?: string[];
-  callable?: boolean;
-}
-
-export interface Codec {
-  /** Turns an object that cannot cross as data into a tag (or returns undefined to copy it). */
-  tagObject(value: object): RefTag | undefined;
-  /** Turns a received tag back into a local value. */
-  untag(tag: RefTag): unknown;
-}
-
-const MAX_DEPTH = 64;
-
-export function encodeValue(value: unknown, codec: Codec, depth = 0): unknown {
-  if (depth > MAX_DEPTH) throw new TypeError('value nested too deeply to send');
-  switch (typeof value) {
-    case 'undefined':
-      return { $u: 1 };
-    case 'number':
-      return Number.isFinite(value) ? value : { $n: String(value) };
-    case 'bigint':
-      return { $big: value.toString() };
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'symbol':
-      return { $u: 1 };
-    case 'function': {
-      const tag = codec.tagObject(value);
-      return tag ?? { $u: 1 };
-    }
-    case 'object': {
-      if (value === null) return null;
-      const tag = codec.tagObject(value);
-      if (tag) return tag;
-      if (Array.isArray(value)) return value.map((v) => encodeValue(v, codec, depth + 1));
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = encodeValue(v, codec, depth + 1);
-      // Keys that look like our tags are escaped so candidate data can never pass for a tag.
-      return isTagLike(out) ? { $esc: out } : out;
-    }
-  }
-}
-
-function isTagLike(o: Record<string, unknown>): boolean {
-  return '$u' in o || '$n' in o || '$ref' in o || '$obj' in o || '$big' in o || '$esc' in o;
-}
-
-export function decodeValue(value: unknown, codec: Codec, depth = 0): unknown {
-  if (depth > MAX_DEPTH) throw new TypeError('value nested too deeply');
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => decodeValue(v, codec, depth + 1));
-  const o = value as Record<string, unknown>;
-  if ('$u' in o) return undefined;
-  if ('$n' in o) return Number(o.$n);
-  if ('$big' in o) return typeof o.$big === 'string' && /^-?\d{1,4000}$/.test(o.$big) ? BigInt(o.$big) : undefined;
-  if ('$ref' in o || '$obj' in o) return codec.untag(o as RefTag);
-  const src = '$esc' in o && typeof o.$esc === 'object' && o.$esc !== null ? (o.$esc as Record<string, unknown>) : o;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(src)) {
-    if (k === '__proto__') continue;
-    out[k] = decodeValue(v, codec, depth + 1);
-  }
-  return out;
-}
-
-export function errorToWire(e: unknown, maxLength = 2000): WireError {
-  if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
-    const err = e as Error & Pick<WireError, 'kind' | 'diagnostics'>;
-    return {
-      name: String(err.name ?? 'Error').slice(0, 100),
-      message: String(err.message ?? '').slice(0, maxLength),
-      stack: typeof err.stack === 'string' ? err.stack.slice(0, maxLength) : undefined,
-      ...(err.kind === 'compile' || err.kind === 'load' ? { kind: err.kind } : {}),
-      ...(Array.isArray(err.diagnostics) ? { diagnostics: err.diagnostics } : {}),
-    };
-  }
-  return { name: 'Error', message: `non-error thrown: ${String(e).slice(0, maxLength)}` };
 }
 
 type Handler = (req: Request) => Promise<unknown>;
