@@ -7,9 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { Diagnostic } from '@assay/contracts';
 import type { Exposed, RemoteError, RemoteObject, Subject } from '@assay/sdk';
-import { decodeValue, encodeValue, type Codec, type RefTag, type WireError } from '../wire/codec';
-import { RpcChannel, type Request, type Response } from '../wire/RpcChannel';
+import { SUBJECT_CHECKS } from '../wire/checks';
+import { decodeList, decodeValue, encodeValue, type Codec, type Encoded, type RefTag, type WireError } from '../wire/codec';
+import type { BodyOf, DriverOps, SubjectOps, ValueOf } from '../wire/ops';
 import type { CodeUnit, SubjectFault } from '../wire/payload';
+import { RpcChannel, type Answer } from '../wire/RpcChannel';
 
 export interface SubjectOptions {
   node: string;
@@ -81,10 +83,10 @@ class RemoteHandle implements RemoteObject {
     readonly ref: number,
   ) {}
   call(method: string, ...args: unknown[]): Promise<unknown> {
-    return this.owner.invoke('call', { target: this.ref, method, args });
+    return this.owner.remoteCall(this.ref, method, args);
   }
   prop(name: string): Promise<unknown> {
-    return this.owner.invoke('prop', { target: this.ref, name });
+    return this.owner.remoteProp(this.ref, name);
   }
 }
 
@@ -104,7 +106,7 @@ function methodNames(target: object): string[] {
 
 export class SubjectProcess implements Subject {
   private readonly child: ChildProcess;
-  private readonly channel: RpcChannel;
+  private readonly channel: RpcChannel<DriverOps, SubjectOps>;
   private readonly driverObjects = new Map<number, { target: object; methods: Set<string>; callable: boolean }>();
   private readonly driverIds = new WeakMap<object, number>();
   private nextObject = 1;
@@ -128,7 +130,7 @@ export class SubjectProcess implements Subject {
       this.stderrTail = (this.stderrTail + c.toString('utf8')).slice(-4096);
       this.onOutput('stderr', c);
     });
-    this.channel = new RpcChannel(this.child.stdio[3] as Duplex, (req) => this.serve(req));
+    this.channel = new RpcChannel(this.child.stdio[3] as Duplex, { invoke: (body) => this.serveInvoke(body) }, SUBJECT_CHECKS);
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
         this.exitFault = this.killedFor ?? this.classifyExit(code, signal);
@@ -210,31 +212,22 @@ export class SubjectProcess implements Subject {
     },
   };
 
-  /** Serves the candidate's calls into driver-owned objects. */
-  private async serve(req: Request): Promise<unknown> {
-    if (req.op !== 'invoke') throw new Error(`the driver does not serve ${req.op}`);
-    const entry = this.driverObjects.get(Number(req.object));
-    const method = String(req.method);
+  /** Serves the candidate's calls into driver-owned objects (the body's shape is already checked). */
+  private async serveInvoke({ object, method, args }: BodyOf<DriverOps, 'invoke'>): Promise<Encoded> {
+    const entry = this.driverObjects.get(object);
     if (!entry) throw new Error('unknown object');
-    const args = Array.isArray(req.args) ? (decodeValue(req.args, this.codec) as unknown[]) : [];
+    const decoded = decodeList(args, this.codec);
     let result: unknown;
-    if (method === '' && entry.callable) result = await (entry.target as (...a: unknown[]) => unknown)(...args);
-    else if (entry.methods.has(method)) result = await (entry.target as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
+    if (method === '' && entry.callable) result = await (entry.target as (...a: unknown[]) => unknown)(...decoded);
+    else if (entry.methods.has(method)) result = await (entry.target as Record<string, (...a: unknown[]) => unknown>)[method]!(...decoded);
     else throw new TypeError(`${method} is not a function`);
     return encodeValue(result, this.codec);
   }
 
-  /** Sends a request; candidate exceptions reject with RemoteCallError, a dead subject with SubjectGoneError. */
-  async invoke(op: 'call' | 'prop' | 'construct', fields: Record<string, unknown>): Promise<unknown> {
-    const encoded = { ...fields, ...(fields.args ? { args: encodeValue(fields.args, this.codec) } : {}) };
-    const res = await this.send(op, encoded);
-    if (!res.ok) throw new RemoteCallError(res.error ?? { name: 'Error', message: 'call failed' });
-    return decodeValue(res.value, this.codec);
-  }
-
-  private async send(op: Parameters<RpcChannel['request']>[0], fields: Record<string, unknown>): Promise<Response> {
+  /** Sends a request; a dead subject (or a channel that closed) rejects with SubjectGoneError. */
+  private async send<K extends keyof SubjectOps & string>(op: K, body: BodyOf<SubjectOps, K>): Promise<Answer<ValueOf<SubjectOps, K>>> {
     try {
-      return await this.channel.request(op, fields);
+      return await this.channel.request(op, body);
     } catch (e) {
       if (e instanceof SubjectGoneError) throw e;
       // The channel closed before the exit was seen: wait for the exit to learn why.
@@ -242,28 +235,44 @@ export class SubjectProcess implements Subject {
     }
   }
 
+  /** Like `send`, but candidate exceptions reject with RemoteCallError. */
+  private async ask<K extends keyof SubjectOps & string>(op: K, body: BodyOf<SubjectOps, K>): Promise<ValueOf<SubjectOps, K>> {
+    const res = await this.send(op, body);
+    if (!res.ok) throw new RemoteCallError(res.error);
+    return res.value;
+  }
+
+  /** Calls `method` of subject object `target` (an exported function when null). */
+  async remoteCall(target: number | null, method: string, args: unknown[]): Promise<unknown> {
+    return decodeValue(await this.ask('call', { target, method, args: encodeValue(args, this.codec) }), this.codec);
+  }
+
+  async remoteProp(target: number, name: string): Promise<unknown> {
+    return decodeValue(await this.ask('prop', { target, name }), this.codec);
+  }
+
   async load(unit: CodeUnit): Promise<LoadOutcome> {
     const res = await this.send('load', { files: unit.files, entry: unit.entry });
-    if (res.ok) return { ok: true, exports: (res.value as string[]) ?? [] };
-    const err = res.error ?? { name: 'Error', message: 'load failed' };
+    if (res.ok) return { ok: true, exports: res.value };
+    const err = res.error;
     if (err.kind === 'compile') return { ok: false, kind: 'compile', diagnostics: err.diagnostics ?? [] };
     return { ok: false, kind: 'load', message: `${err.name}: ${err.message}` };
   }
 
-  construct(className: string, ...args: unknown[]): Promise<RemoteObject> {
-    return this.invoke('construct', { className, args }) as Promise<RemoteObject>;
+  async construct(className: string, ...args: unknown[]): Promise<RemoteObject> {
+    const { $ref } = await this.ask('construct', { className, args: encodeValue(args, this.codec) });
+    return new RemoteHandle(this, $ref);
   }
 
   call(fn: string, ...args: unknown[]): Promise<unknown> {
-    return this.invoke('call', { target: null, method: fn, args });
+    return this.remoteCall(null, fn, args);
   }
 
   /** Builds a batch in the subject; returns its id for `runBatch`. */
   async prepare(target: RemoteObject | null, method: string, argsList: unknown[][]): Promise<number> {
     const batch = this.nextBatch++;
     const ref = target instanceof RemoteHandle ? target.ref : null;
-    const res = await this.send('prepare', { batch, target: ref, method, argsList: encodeValue(argsList, this.codec) });
-    if (!res.ok) throw new RemoteCallError(res.error ?? { name: 'Error', message: 'prepare failed' });
+    await this.ask('prepare', { batch, target: ref, method, argsList: encodeValue(argsList, this.codec) });
     return batch;
   }
 
@@ -282,7 +291,7 @@ export class SubjectProcess implements Subject {
     const res = await this.send('run', { batch, count });
     const elapsed = Number(process.hrtime.bigint() - start);
     const waited = runqueueWaitNs(pid) - waitedBefore;
-    if (!res.ok) throw new RemoteCallError(res.error ?? { name: 'Error', message: 'run failed' });
+    if (!res.ok) throw new RemoteCallError(res.error);
     return elapsed - Math.min(Math.max(waited, 0), elapsed / 2);
   }
 

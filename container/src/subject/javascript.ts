@@ -10,8 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeValue, encodeValue, type Codec, type RefTag } from '../wire/codec';
-import { RpcChannel, type Request } from '../wire/RpcChannel';
+import { decodeList, decodeValue, encodeValue, type Codec, type RefTag } from '../wire/codec';
+import type { BodyOf, DriverOps, SubjectOps } from '../wire/ops';
+import { type Handlers, RpcChannel, TRUSTED_PEER } from '../wire/RpcChannel';
 import { parseEsbuildDiagnostics } from './diagnostics';
 
 const ESBUILD = process.env.ASSAY_ESBUILD ?? '/opt/assay/bin/esbuild';
@@ -63,8 +64,8 @@ function driverObject(id: number, methods: unknown[], callable: boolean): unknow
   const invoke = async (method: string, args: unknown[]) => {
     const res = await channel.request('invoke', { object: id, method, args: args.map((a) => encodeValue(a, codec)) });
     if (!res.ok) {
-      const err = new Error(res.error?.message ?? 'driver call failed');
-      err.name = res.error?.name ?? 'Error';
+      const err = new Error(res.error.message);
+      err.name = res.error.name;
       throw err;
     }
     return decodeValue(res.value, codec);
@@ -77,10 +78,10 @@ function driverObject(id: number, methods: unknown[], callable: boolean): unknow
   return Object.freeze(target);
 }
 
-function resolveTarget(ref: unknown): unknown {
-  if (ref === null || ref === undefined) return exportsOf;
-  const target = handles.get(Number(ref));
-  if (target === undefined) throw new Error(`unknown object #${String(ref)}`);
+function resolveTarget(ref: number | null): unknown {
+  if (ref === null) return exportsOf;
+  const target = handles.get(ref);
+  if (target === undefined) throw new Error(`unknown object #${ref}`);
   return target;
 }
 
@@ -106,15 +107,14 @@ function writeSources(dir: string, files: { path: string; content: string }[]): 
 const REQUIRE_SHIM =
   "import { createRequire as __assayCreateRequire } from 'node:module'; const require = __assayCreateRequire(import.meta.url);";
 
-async function load(req: Request): Promise<unknown> {
+async function load({ files, entry }: BodyOf<SubjectOps, 'load'>): Promise<string[]> {
   const dir = process.cwd();
-  const files = req.files as { path: string; content: string }[];
   writeSources(dir, files);
   const out = path.join(dir, 'out', 'bundle.mjs');
   const built = spawnSync(
     ESBUILD,
     [
-      path.join('src', String(req.entry)),
+      path.join('src', entry),
       '--bundle',
       '--format=esm',
       '--platform=node',
@@ -153,49 +153,39 @@ function mergeExports(ns: Record<string, unknown>): Record<string, unknown> {
   return merged;
 }
 
-async function handle(req: Request): Promise<unknown> {
-  switch (req.op) {
-    case 'load':
-      return load(req);
-    case 'construct': {
-      const cls = exportsOf[String(req.className)];
-      if (typeof cls !== 'function') throw new TypeError(`${String(req.className)} is not an exported class`);
-      const args = decodeValue(req.args, codec) as unknown[];
-      const instance = new (cls as new (...a: unknown[]) => unknown)(...args);
-      const id = nextHandle++;
-      handles.set(id, instance);
-      return { $ref: id };
-    }
-    case 'call': {
-      const { fn, self } = callable(resolveTarget(req.target), String(req.method));
-      const args = decodeValue(req.args, codec) as unknown[];
-      return encodeValue(await fn.apply(self, args), codec);
-    }
-    case 'prop': {
-      const target = resolveTarget(req.target) as Record<string, unknown>;
-      return encodeValue(target[String(req.name)], codec);
-    }
-    case 'release':
-      handles.delete(Number(req.target));
-      for (const id of (req.batches as number[] | undefined) ?? []) batches.delete(id);
-      return null;
-    case 'prepare': {
-      const { fn, self } = callable(resolveTarget(req.target), String(req.method));
-      const argsList = decodeValue(req.argsList, codec) as unknown[][];
-      batches.set(Number(req.batch), { fn, self, argsList });
-      return null;
-    }
-    case 'run':
-      return runBatch(Number(req.batch), Number(req.count));
-    case 'gc':
-      (globalThis as { gc?: (o?: { type: string; execution: string }) => void }).gc?.(
-        req.type === 'minor' ? { type: 'minor', execution: 'sync' } : undefined,
-      );
-      return null;
-    default:
-      throw new Error(`unsupported op ${req.op}`);
-  }
-}
+const handlers: Handlers<SubjectOps> = {
+  load,
+  construct: async ({ className, args }) => {
+    const cls = exportsOf[className];
+    if (typeof cls !== 'function') throw new TypeError(`${className} is not an exported class`);
+    const instance = new (cls as new (...a: unknown[]) => unknown)(...decodeList(args, codec));
+    const id = nextHandle++;
+    handles.set(id, instance);
+    return { $ref: id };
+  },
+  call: async ({ target, method, args }) => {
+    const { fn, self } = callable(resolveTarget(target), method);
+    return encodeValue(await fn.apply(self, decodeList(args, codec)), codec);
+  },
+  prop: async ({ target, name }) => encodeValue((resolveTarget(target) as Record<string, unknown>)[name], codec),
+  release: async ({ target, batches: ids }) => {
+    if (target !== null) handles.delete(target);
+    for (const id of ids) batches.delete(id);
+    return null;
+  },
+  prepare: async ({ batch, target, method, argsList }) => {
+    const { fn, self } = callable(resolveTarget(target), method);
+    batches.set(batch, { fn, self, argsList: decodeList(argsList, codec) as unknown[][] });
+    return null;
+  },
+  run: async ({ batch, count }) => runBatch(batch, count),
+  gc: async ({ type }) => {
+    (globalThis as { gc?: (o?: { type: string; execution: string }) => void }).gc?.(
+      type === 'minor' ? { type: 'minor', execution: 'sync' } : undefined,
+    );
+    return null;
+  },
+};
 
 /** Runs `count` calls of a prepared batch back to back; the driver times the round trip. */
 async function runBatch(id: number, count: number): Promise<number> {
@@ -213,7 +203,7 @@ async function runBatch(id: number, count: number): Promise<number> {
 }
 
 const socket = new net.Socket({ fd: 3, readable: true, writable: true });
-const channel = new RpcChannel(socket, handle);
+const channel = new RpcChannel<SubjectOps, DriverOps>(socket, handlers, TRUSTED_PEER);
 channel.onClose(() => process.exit(0));
 // Candidate code may leave rejections unhandled; report them as a crash rather than dying silently.
 process.on('unhandledRejection', (e) => {
