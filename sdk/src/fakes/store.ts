@@ -23,8 +23,8 @@ export interface KvStoreOptions {
   values?: ValueKind;
   /** Default `'integer'` (>= 1). */
   ttl?: TtlRule;
-  /** Every write must name a ttl (a store whose statement says `set(key, value, ttlMs)`). */
-  requireTtl?: boolean;
+  /** Writes that must name a ttl (a statement's `set(key, value, ttlMs)`): all of them, or these operations. */
+  requireTtl?: boolean | readonly KvOp[];
 }
 
 /** The operations a candidate may be given. */
@@ -67,7 +67,7 @@ export class KvStore {
   readonly #latency: Latency;
   readonly #kind: ValueKind;
   readonly #ttl: TtlRule;
-  readonly #requireTtl: boolean;
+  readonly #requireTtl: boolean | readonly KvOp[];
   readonly #data = new Map<string, Entry>();
   /** Survives deletes and expiry, so a re-created key never reuses a version (no ABA). */
   readonly #versions = new Map<string, number>();
@@ -94,14 +94,14 @@ export class KvStore {
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
     checkKey(key);
     const v = checkValue(value, this.#kind);
-    const ttl = this.#checkTtl(ttlMs);
+    const ttl = this.#checkTtl('set', ttlMs);
     return this.#op('set', [key, value, ttlMs], () => void this.#write(key, v, ttl));
   }
 
   /** Adds 1 (a missing key counts from 0); a ttl applies only when this call creates the key. */
   async incr(key: string, ttlMs?: number): Promise<number> {
     checkKey(key);
-    const ttl = this.#checkTtl(ttlMs);
+    const ttl = this.#checkTtl('incr', ttlMs);
     return this.#op('incr', [key, ttlMs], () => {
       const e = this.#live(key);
       if (e && typeof e.value !== 'number') throw new TypeError(`key ${key} does not hold a counter`);
@@ -115,7 +115,7 @@ export class KvStore {
   async setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     checkKey(key);
     const v = checkValue(value, this.#kind);
-    const ttl = this.#checkTtl(ttlMs);
+    const ttl = this.#checkTtl('setIfAbsent', ttlMs);
     return this.#op('setIfAbsent', [key, value, ttlMs], () => !this.#live(key) && this.#write(key, v, ttl));
   }
 
@@ -124,7 +124,7 @@ export class KvStore {
     checkKey(key);
     const want = expected === null ? null : checkValue(expected, this.#kind, 'expected');
     const v = checkValue(value, this.#kind);
-    const ttl = this.#checkTtl(ttlMs);
+    const ttl = this.#checkTtl('compareAndSet', ttlMs);
     return this.#op('compareAndSet', [key, expected, value, ttlMs], () => this.#holds(key, want) && this.#write(key, v, ttl));
   }
 
@@ -164,7 +164,7 @@ export class KvStore {
     checkKey(key);
     checkVersion(version);
     const v = checkValue(value, this.#kind);
-    const ttl = this.#checkTtl(ttlMs);
+    const ttl = this.#checkTtl('setIfVersion', ttlMs);
     return this.#op('setIfVersion', [key, version, value, ttlMs], () => {
       this.#live(key);
       return (this.#versions.get(key) ?? 0) === version && this.#write(key, v, ttl);
@@ -237,8 +237,9 @@ export class KvStore {
     await hold.latch.promise;
   }
 
-  #checkTtl(ttlMs: unknown): number | undefined {
-    return checkTtl(ttlMs, this.#ttl, this.#requireTtl);
+  #checkTtl(op: KvOp, ttlMs: unknown): number | undefined {
+    const required = typeof this.#requireTtl === 'boolean' ? this.#requireTtl : this.#requireTtl.includes(op);
+    return checkTtl(ttlMs, this.#ttl, required);
   }
 
   #expiry(ttl: number | undefined): number | undefined {

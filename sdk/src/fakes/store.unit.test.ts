@@ -124,6 +124,13 @@ describe('KvStore: argument checks', () => {
     expect(s.calls).toEqual({});
   });
 
+  it('a ttl may be required of some writes only', async () => {
+    const s = store(1, { values: 'string', requireTtl: ['set', 'setIfAbsent'] });
+    await expect(s.set('lock', 'me')).rejects.toThrow(TypeError);
+    await expect(s.setIfAbsent('lock', 'me')).rejects.toThrow(TypeError);
+    expect(await settle(s.incr('fence'))).toBe(1);
+  });
+
   it('positive ttls may be fractional when the store says so', async () => {
     const s = store(1, { ttl: 'positive' });
     await settle(s.incr('k', 0.5));
