@@ -1,157 +1,28 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type TestContext } from '@assay/sdk';
-
-/**
- * The driver-owned store: Redis-like strings with expiry (SET NX PX, compare-and-delete, ...)
- * on a clock the test controls. Every call takes 0–2 ms on the way in and 0–2 ms on the way
- * back, so a read-then-write across an await interleaves with other calls on every run.
- */
-class Clock {
-  now = 1_000_000;
-}
-
-interface Entry {
-  value: string | number;
-  /** Absent for keys without a ttl (counters). */
-  expiresAt?: number;
-}
-
-function checkKey(key: unknown): string {
-  if (typeof key !== 'string') throw new TypeError(`key must be a string, got ${typeof key}`);
-  return key;
-}
-function checkValue(value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`value must be a string, got ${typeof value}`);
-  return value;
-}
-function checkTtl(ttlMs: unknown): number {
-  if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < 1)
-    throw new RangeError(`ttlMs must be an integer >= 1, got ${String(ttlMs)}`);
-  return ttlMs;
-}
-
-class LockStore {
-  readonly #ctx: TestContext;
-  readonly #clock: Clock;
-  readonly #data = new Map<string, Entry>();
-  /** Test hook: runs once, inside the first `get` that is about to return this value. */
-  #onGet: { value: string; run: () => Promise<void> } | undefined;
-
-  constructor(ctx: TestContext, clock: Clock) {
-    this.#ctx = ctx;
-    this.#clock = clock;
-  }
-
-  /** Static so it is not one of the methods the candidate can call. */
-  static armGetHook(store: LockStore, value: string, run: () => Promise<void>): void {
-    store.#onGet = { value, run };
-  }
-
-  #live(key: string): Entry | undefined {
-    const e = this.#data.get(key);
-    if (e && e.expiresAt !== undefined && this.#clock.now >= e.expiresAt) {
-      this.#data.delete(key);
-      return undefined;
-    }
-    return e;
-  }
-
-  #jitter(): Promise<void> {
-    return this.#ctx.sleep(this.#ctx.rng.int(0, 2));
-  }
-
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    checkKey(key);
-    checkValue(value);
-    checkTtl(ttlMs);
-    await this.#jitter();
-    const ok = this.#live(key) === undefined;
-    if (ok) this.#data.set(key, { value, expiresAt: this.#clock.now + ttlMs });
-    await this.#jitter();
-    return ok;
-  }
-
-  async get(key: string): Promise<string | number | null> {
-    checkKey(key);
-    await this.#jitter();
-    const value = this.#live(key)?.value ?? null;
-    const hook = this.#onGet;
-    if (hook && value === hook.value) {
-      this.#onGet = undefined;
-      await hook.run();
-    }
-    await this.#jitter();
-    return value;
-  }
-
-  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
-    checkKey(key);
-    checkValue(expected);
-    await this.#jitter();
-    const e = this.#live(key);
-    const ok = e !== undefined && e.value === expected;
-    if (ok) this.#data.delete(key);
-    await this.#jitter();
-    return ok;
-  }
-
-  async expireIfEquals(key: string, expected: string, ttlMs: number): Promise<boolean> {
-    checkKey(key);
-    checkValue(expected);
-    checkTtl(ttlMs);
-    await this.#jitter();
-    const e = this.#live(key);
-    const ok = e !== undefined && e.value === expected;
-    if (ok) e.expiresAt = this.#clock.now + ttlMs;
-    await this.#jitter();
-    return ok;
-  }
-
-  async incr(key: string): Promise<number> {
-    checkKey(key);
-    await this.#jitter();
-    const e = this.#live(key);
-    if (e && typeof e.value !== 'number') throw new TypeError(`key ${key} does not hold a counter`);
-    const value = ((e?.value as number | undefined) ?? 0) + 1;
-    this.#data.set(key, { value });
-    await this.#jitter();
-    return value;
-  }
-
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    checkKey(key);
-    checkValue(value);
-    checkTtl(ttlMs);
-    await this.#jitter();
-    this.#data.set(key, { value, expiresAt: this.#clock.now + ttlMs });
-    await this.#jitter();
-  }
-
-  async delete(key: string): Promise<void> {
-    checkKey(key);
-    await this.#jitter();
-    this.#data.delete(key);
-    await this.#jitter();
-  }
-}
+import { defineSuites, expect, expectRejects, fail, KvStore, ManualClock, sample, test, type Remote, type TestContext } from '@assay/sdk';
 
 interface Lease {
   resource: string;
   token: string;
   fencingToken: number;
 }
-
-interface World {
-  clock: Clock;
-  store: LockStore;
-  /** A new DistributedLock (another process) over the same store. */
-  instance(): Promise<RemoteObject>;
+interface DistributedLock {
+  tryAcquire(resource: string, ttlMs: number): Lease | null;
+  release(lease: Lease): boolean;
+  extend(lease: Lease, ttlMs: number): boolean;
 }
+type Lock = Remote<DistributedLock>;
 
-async function world(ctx: TestContext): Promise<World> {
-  const clock = new Clock();
-  const store = new LockStore(ctx, clock);
-  const exposed = ctx.expose(store);
-  return { clock, store, instance: () => ctx.subject.construct('DistributedLock', exposed) };
+/**
+ * The statement's store: Redis-like strings with expiry (SET NX PX, compare-and-delete, ...) on
+ * a clock the test controls. Every call takes 0–2 ms on the way in and 0–2 ms on the way back,
+ * so a read-then-write across an await interleaves with other calls on every run.
+ */
+async function world(ctx: TestContext) {
+  const store = new KvStore(ctx, { latencyMs: 2, clock: new ManualClock(1_000_000), values: 'string', requireTtl: ['set', 'setIfAbsent'] });
+  const exposed = ctx.expose(store.client(['setIfAbsent', 'get', 'deleteIfEquals', 'expireIfEquals', 'incr', 'set', 'delete']));
+  /** A new DistributedLock (another process) over the same store. */
+  const instance = () => ctx.construct<DistributedLock>('DistributedLock', exposed);
+  return { clock: store.clock, store, instance };
 }
 
 function asLease(v: unknown, resource: string, what: string): Lease {
@@ -161,124 +32,108 @@ function asLease(v: unknown, resource: string, what: string): Lease {
     fail(`${what}: lease.resource should be ${JSON.stringify(resource)}, got ${JSON.stringify(l.resource)}`, resource, l.resource);
   if (typeof l.token !== 'string' || l.token.length === 0)
     fail(`${what}: lease.token should be a non-empty string, got ${JSON.stringify(l.token)}`, 'a non-empty string', l.token);
-  if (typeof l.fencingToken !== 'number' || !Number.isSafeInteger(l.fencingToken) || l.fencingToken < 1)
-    fail(
-      `${what}: lease.fencingToken should be a positive integer, got ${JSON.stringify(l.fencingToken)}`,
-      'a positive integer',
-      l.fencingToken,
-    );
+  const f = l.fencingToken;
+  if (typeof f !== 'number' || !Number.isSafeInteger(f) || f < 1)
+    fail(`${what}: lease.fencingToken should be a positive integer, got ${JSON.stringify(f)}`, 'a positive integer', f);
   return l as Lease;
 }
 
-async function acquire(lock: RemoteObject, resource: string, ttlMs: number, what: string): Promise<Lease> {
-  return asLease(await lock.call('tryAcquire', resource, ttlMs), resource, what);
-}
+const acquire = async (lock: Lock, resource: string, ttlMs: number, what: string) =>
+  asLease(await lock.tryAcquire(resource, ttlMs), resource, what);
+const refused = async (lock: Lock, resource: string, ttlMs: number, what: string) =>
+  expect(await lock.tryAcquire(resource, ttlMs), what).toBe(null);
 
-async function refused(lock: RemoteObject, resource: string, ttlMs: number, what: string): Promise<void> {
-  expect(await lock.call('tryAcquire', resource, ttlMs), what).toBe(null);
+function expectIncreasing(before: number, after: number, message = `fencing token ${after} after ${before}`): void {
+  if (after <= before) fail(message, `> ${before}`, after);
 }
 
 const correctness = [
   sample('a held lock refuses everyone else until it is released', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
+    const lock = await (await world(ctx)).instance();
     const first = await acquire(lock, 'orders', 10_000, "tryAcquire('orders', 10000)");
     await refused(lock, 'orders', 10_000, "second tryAcquire('orders', 10000) while held");
-    expect(await lock.call('release', first), 'release(first)').toBe(true);
+    expect(await lock.release(first), 'release(first)').toBe(true);
     const second = await acquire(lock, 'orders', 10_000, "tryAcquire('orders', 10000) after release");
-    if (second.fencingToken <= first.fencingToken)
-      fail(
-        `fencing tokens must increase: first ${first.fencingToken}, then ${second.fencingToken}`,
-        `> ${first.fencingToken}`,
-        second.fencingToken,
-      );
+    const increase = `fencing tokens must increase: first ${first.fencingToken}, then ${second.fencingToken}`;
+    expectIncreasing(first.fencingToken, second.fencingToken, increase);
     if (second.token === first.token) fail('two acquisitions got the same owner token', 'different tokens', second.token);
   }),
   sample('a lock expires ttlMs after it was taken', async (ctx) => {
     const { clock, instance } = await world(ctx);
     const lock = await instance();
     await acquire(lock, 'report', 5_000, "tryAcquire('report', 5000)");
-    clock.now += 4_999;
+    clock.advance(4_999);
     await refused(lock, 'report', 5_000, 'tryAcquire 4999 ms later');
-    clock.now += 1;
+    clock.advance(1);
     await acquire(lock, 'report', 5_000, 'tryAcquire 5000 ms later');
   }),
   sample('only the owner can release', async (ctx) => {
     const { clock, instance } = await world(ctx);
     const lock = await instance();
     const a = await acquire(lock, 'inventory', 1_000, 'A: tryAcquire');
-    clock.now += 1_000;
+    clock.advance(1_000);
     const b = await acquire(lock, 'inventory', 1_000, 'B: tryAcquire after A’s lease expired');
-    expect(await lock.call('release', a), 'A: release(its expired lease)').toBe(false);
+    expect(await lock.release(a), 'A: release(its expired lease)').toBe(false);
     await refused(lock, 'inventory', 1_000, 'C: tryAcquire while B holds');
-    expect(await lock.call('release', b), 'B: release').toBe(true);
+    expect(await lock.release(b), 'B: release').toBe(true);
   }),
 
   test('ttlMs must be a positive integer', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
-    for (const ttl of [0, -1, 1.5, Number.NaN])
-      await expectRejects(lock.call('tryAcquire', 'r', ttl), 'RangeError', `tryAcquire('r', ${ttl})`);
+    const lock = await (await world(ctx)).instance();
+    for (const ttl of [0, -1, 1.5, Number.NaN]) await expectRejects(lock.tryAcquire('r', ttl), 'RangeError', `tryAcquire('r', ${ttl})`);
     const lease = await acquire(lock, 'r', 1_000, 'tryAcquire');
-    for (const ttl of [0, -1, 2.5]) await expectRejects(lock.call('extend', lease, ttl), 'RangeError', `extend(lease, ${ttl})`);
+    for (const ttl of [0, -1, 2.5]) await expectRejects(lock.extend(lease, ttl), 'RangeError', `extend(lease, ${ttl})`);
   }),
   test('a lease describes the acquisition', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
+    const lock = await (await world(ctx)).instance();
     const lease = await acquire(lock, 'payments:eu', 30_000, 'tryAcquire');
     expect(lease.resource, 'lease.resource').toBe('payments:eu');
   }),
   test('resources are independent', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
+    const lock = await (await world(ctx)).instance();
     const a = await acquire(lock, 'a', 10_000, "tryAcquire('a')");
     const b = await acquire(lock, 'b', 10_000, "tryAcquire('b') while 'a' is held");
-    expect(await lock.call('release', a), "release 'a'").toBe(true);
+    expect(await lock.release(a), "release 'a'").toBe(true);
     await refused(lock, 'b', 10_000, "tryAcquire('b') after releasing 'a'");
-    expect(await lock.call('release', b), "release 'b'").toBe(true);
+    expect(await lock.release(b), "release 'b'").toBe(true);
   }),
   test('the lock lives in the store: another instance sees it', async (ctx) => {
     const { instance } = await world(ctx);
-    const one = await instance();
-    const two = await instance();
+    const [one, two] = [await instance(), await instance()];
     const lease = await acquire(one, 'job', 10_000, 'instance 1: tryAcquire');
     await refused(two, 'job', 10_000, 'instance 2: tryAcquire while instance 1 holds');
-    expect(await two.call('release', lease), 'instance 2: release(instance 1’s lease)').toBe(true);
+    expect(await two.release(lease), 'instance 2: release(instance 1’s lease)').toBe(true);
     await acquire(two, 'job', 10_000, 'instance 2: tryAcquire after release');
   }),
   test('owner tokens are unique across instances', async (ctx) => {
     const { clock, instance } = await world(ctx);
-    const one = await instance();
-    const two = await instance();
+    const [one, two] = [await instance(), await instance()];
     const a = await acquire(one, 'cart', 1_000, 'instance 1: tryAcquire');
-    clock.now += 1_000;
+    clock.advance(1_000);
     const b = await acquire(two, 'cart', 1_000, 'instance 2: tryAcquire after instance 1’s lease expired');
     if (a.token === b.token)
       fail(`two acquisitions from different instances got the same owner token ${JSON.stringify(a.token)}`, 'different tokens', b.token);
-    expect(await one.call('release', a), 'instance 1: release(its expired lease)').toBe(false);
+    expect(await one.release(a), 'instance 1: release(its expired lease)').toBe(false);
     await refused(one, 'cart', 1_000, 'instance 1: tryAcquire while instance 2 holds');
     const tokens = new Set([a.token, b.token]);
     const three = await instance();
     for (let i = 0; i < 12; i++) {
-      const inst = [one, two, three][i % 3]!;
-      clock.now += 1_000;
-      const l = await acquire(inst, 'cart', 1_000, `acquisition ${i + 3}`);
+      clock.advance(1_000);
+      const l = await acquire([one, two, three][i % 3]!, 'cart', 1_000, `acquisition ${i + 3}`);
       if (tokens.has(l.token)) fail(`owner token ${JSON.stringify(l.token)} was handed out twice`, 'a fresh token', l.token);
       tokens.add(l.token);
     }
   }),
   test('fencing tokens increase across instances', async (ctx) => {
     const { instance } = await world(ctx);
-    const one = await instance();
-    const two = await instance();
+    const [one, two] = [await instance(), await instance()];
     let last = 0;
     for (let i = 0; i < 6; i++) {
       const inst = i % 3 === 1 ? two : one;
       const l = await acquire(inst, 'ledger', 10_000, `acquisition ${i + 1} (instance ${i % 3 === 1 ? 2 : 1})`);
-      if (l.fencingToken <= last)
-        fail(`fencing token ${l.fencingToken} after ${last}: it must keep increasing`, `> ${last}`, l.fencingToken);
+      expectIncreasing(last, l.fencingToken, `fencing token ${l.fencingToken} after ${last}: it must keep increasing`);
       last = l.fencingToken;
-      expect(await inst.call('release', l), 'release').toBe(true);
+      expect(await inst.release(l), 'release').toBe(true);
     }
   }),
   test('fencing tokens increase when a lease expires instead of being released', async (ctx) => {
@@ -287,74 +142,92 @@ const correctness = [
     let last = 0;
     for (let i = 0; i < 4; i++) {
       const l = await acquire(lock, 'ledger', 500, `acquisition ${i + 1}`);
-      if (l.fencingToken <= last) fail(`fencing token ${l.fencingToken} after ${last}`, `> ${last}`, l.fencingToken);
+      expectIncreasing(last, l.fencingToken);
       last = l.fencingToken;
-      clock.now += 500;
+      clock.advance(500);
     }
   }),
   test('release twice: the second call returns false', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
+    const lock = await (await world(ctx)).instance();
     const l = await acquire(lock, 'x', 10_000, 'tryAcquire');
-    expect(await lock.call('release', l), 'first release').toBe(true);
-    expect(await lock.call('release', l), 'second release').toBe(false);
+    expect(await lock.release(l), 'first release').toBe(true);
+    expect(await lock.release(l), 'second release').toBe(false);
   }),
   test('a stale lease cannot release the next holder’s lock', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
+    const lock = await (await world(ctx)).instance();
     const a = await acquire(lock, 'x', 10_000, 'A: tryAcquire');
-    expect(await lock.call('release', a), 'A: release').toBe(true);
+    expect(await lock.release(a), 'A: release').toBe(true);
     const b = await acquire(lock, 'x', 10_000, 'B: tryAcquire');
-    expect(await lock.call('release', a), 'A: release again').toBe(false);
+    expect(await lock.release(a), 'A: release again').toBe(false);
     await refused(lock, 'x', 10_000, 'C: tryAcquire while B holds');
-    expect(await lock.call('release', b), 'B: release').toBe(true);
+    expect(await lock.release(b), 'B: release').toBe(true);
   }),
   test('a forged lease (right resource, wrong token) releases nothing', async (ctx) => {
-    const { instance } = await world(ctx);
-    const lock = await instance();
+    const lock = await (await world(ctx)).instance();
     const a = await acquire(lock, 'x', 10_000, 'tryAcquire');
-    expect(await lock.call('release', { ...a, token: `${a.token}-not` }), 'release(forged lease)').toBe(false);
-    expect(await lock.call('extend', { ...a, token: `${a.token}-not` }, 10_000), 'extend(forged lease)').toBe(false);
+    expect(await lock.release({ ...a, token: `${a.token}-not` }), 'release(forged lease)').toBe(false);
+    expect(await lock.extend({ ...a, token: `${a.token}-not` }, 10_000), 'extend(forged lease)').toBe(false);
     await refused(lock, 'x', 10_000, 'tryAcquire after the forged release');
   }),
   test('releasing an expired lease returns false', async (ctx) => {
     const { clock, instance } = await world(ctx);
     const lock = await instance();
     const a = await acquire(lock, 'x', 2_000, 'tryAcquire');
-    clock.now += 2_000;
-    expect(await lock.call('release', a), 'release after expiry').toBe(false);
+    clock.advance(2_000);
+    expect(await lock.release(a), 'release after expiry').toBe(false);
     await acquire(lock, 'x', 2_000, 'tryAcquire after expiry');
   }),
   test('extend keeps the lock for ttlMs from now', async (ctx) => {
     const { clock, instance } = await world(ctx);
     const lock = await instance();
     const a = await acquire(lock, 'x', 1_000, 'tryAcquire');
-    clock.now += 900;
-    expect(await lock.call('extend', a, 1_000), 'extend 900 ms later').toBe(true);
-    clock.now += 999;
+    clock.advance(900);
+    expect(await lock.extend(a, 1_000), 'extend 900 ms later').toBe(true);
+    clock.advance(999);
     await refused(lock, 'x', 1_000, 'tryAcquire 999 ms after the extend');
-    clock.now += 1;
+    clock.advance(1);
     await acquire(lock, 'x', 1_000, 'tryAcquire 1000 ms after the extend');
   }),
   test('an expired lease cannot be extended, and does not touch the next holder', async (ctx) => {
     const { clock, instance } = await world(ctx);
     const lock = await instance();
     const a = await acquire(lock, 'x', 1_000, 'A: tryAcquire');
-    clock.now += 1_000;
-    expect(await lock.call('extend', a, 60_000), 'A: extend after expiry (nobody holds it)').toBe(false);
+    clock.advance(1_000);
+    expect(await lock.extend(a, 60_000), 'A: extend after expiry (nobody holds it)').toBe(false);
     const b = await acquire(lock, 'x', 1_000, 'B: tryAcquire');
-    expect(await lock.call('extend', a, 60_000), 'A: extend while B holds').toBe(false);
-    clock.now += 1_000;
+    expect(await lock.extend(a, 60_000), 'A: extend while B holds').toBe(false);
+    clock.advance(1_000);
     await acquire(lock, 'x', 1_000, 'C: tryAcquire once B’s lease expired');
-    expect(await lock.call('release', b), 'B: release after its lease expired').toBe(false);
+    expect(await lock.release(b), 'B: release after its lease expired').toBe(false);
   }),
 ];
+
+/**
+ * A holds the lock; the moment A's `verb` reads its own token back from the store, A's lease
+ * expires and B takes the lock. A check-then-act on A's side now acts on B's lock.
+ */
+async function raceExpiry(ctx: TestContext, verb: (a: Lock, lease: Lease) => Promise<unknown>) {
+  const { clock, store, instance } = await world(ctx);
+  const [a, b] = [await instance(), await instance()];
+  const leaseA = await acquire(a, 'res', 1_000, 'A: tryAcquire');
+  let leaseB: Lease | undefined;
+  store.onceAfter(
+    'get',
+    (value) => value === leaseA.token,
+    async () => {
+      clock.advance(1_000);
+      leaseB = await acquire(b, 'res', 60_000, 'B: tryAcquire once A’s lease expired');
+    },
+  );
+  const result = await verb(a, leaseA);
+  return { result, leaseB, b, instance };
+}
 
 const stress = [
   test('200 concurrent acquirers: exactly one gets the lock', async (ctx) => {
     const { instance } = await world(ctx);
     const locks = [await instance(), await instance(), await instance(), await instance()];
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => locks[i % 4]!.call('tryAcquire', 'hot', 60_000)));
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => locks[i % 4]!.tryAcquire('hot', 60_000)));
     const leases = results.filter((r) => r !== null);
     expect(leases.length, 'leases granted').toBe(1);
     asLease(leases[0], 'hot', 'the lease');
@@ -363,15 +236,14 @@ const stress = [
     const { instance } = await world(ctx);
     const locks = [await instance(), await instance(), await instance()];
     let holder: string | null = null;
-    let overlaps = 0;
-    let granted = 0;
+    let [overlaps, granted] = [0, 0];
     const fencing: number[] = [];
     const tokens = new Set<string>();
     const problems: string[] = [];
     const worker = async (w: number) => {
       const lock = locks[w % locks.length]!;
       for (let round = 0; round < 8; round++) {
-        const got = await lock.call('tryAcquire', 'shared', 60_000);
+        const got = await lock.tryAcquire('shared', 60_000);
         if (got === null) {
           await ctx.sleep(ctx.rng.int(0, 3));
           continue;
@@ -385,7 +257,7 @@ const stress = [
         holder = lease.token;
         await ctx.sleep(ctx.rng.int(0, 2));
         if (holder === lease.token) holder = null;
-        const released = await lock.call('release', lease);
+        const released = await lock.release(lease);
         if (released !== true) problems.push(`release of a held lease returned ${JSON.stringify(released)}`);
       }
     };
@@ -393,41 +265,20 @@ const stress = [
     if (overlaps > 0) fail(`${overlaps} leases were granted while another worker held the lock`, 0, overlaps);
     if (granted === 0) fail('no worker ever got the lock');
     for (let i = 1; i < fencing.length; i++)
-      if (fencing[i]! <= fencing[i - 1]!)
-        fail(`fencing tokens went ${fencing[i - 1]} then ${fencing[i]}: they must increase`, `> ${fencing[i - 1]}`, fencing[i]);
+      expectIncreasing(fencing[i - 1]!, fencing[i]!, `fencing tokens went ${fencing[i - 1]} then ${fencing[i]}: they must increase`);
     if (problems.length) fail(problems[0]!);
   }),
   test('a release racing the lease’s expiry does not free the next holder', async (ctx) => {
-    const { clock, store, instance } = await world(ctx);
-    const a = await instance();
-    const b = await instance();
-    const leaseA = await acquire(a, 'res', 1_000, 'A: tryAcquire');
-    let leaseB: Lease | undefined;
-    // If A's release reads the lock before deleting it, A's lease expires and B takes the lock
-    // right after that read.
-    LockStore.armGetHook(store, leaseA.token, async () => {
-      clock.now += 1_000;
-      leaseB = await acquire(b, 'res', 60_000, 'B: tryAcquire once A’s lease expired');
-    });
-    await a.call('release', leaseA);
+    const { leaseB, b, instance } = await raceExpiry(ctx, (a, lease) => a.release(lease));
     if (!leaseB) return; // A's release never read the lock: nothing could race.
     await refused(await instance(), 'res', 60_000, 'C: tryAcquire while B holds');
-    expect(await b.call('release', leaseB), 'B: release').toBe(true);
+    expect(await b.release(leaseB), 'B: release').toBe(true);
   }),
   test('an extend racing the lease’s expiry does not take over the next holder’s lock', async (ctx) => {
-    const { clock, store, instance } = await world(ctx);
-    const a = await instance();
-    const b = await instance();
-    const leaseA = await acquire(a, 'res', 1_000, 'A: tryAcquire');
-    let leaseB: Lease | undefined;
-    LockStore.armGetHook(store, leaseA.token, async () => {
-      clock.now += 1_000;
-      leaseB = await acquire(b, 'res', 60_000, 'B: tryAcquire once A’s lease expired');
-    });
-    const extended = await a.call('extend', leaseA, 60_000);
+    const { result, leaseB, b } = await raceExpiry(ctx, (a, lease) => a.extend(lease, 60_000));
     if (!leaseB) return;
-    expect(extended, 'A: extend that lost the race').toBe(false);
-    expect(await b.call('release', leaseB), 'B: release').toBe(true);
+    expect(result, 'A: extend that lost the race').toBe(false);
+    expect(await b.release(leaseB), 'B: release').toBe(true);
   }),
 ];
 
