@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ComplexityClassSchema, LanguageSchema, SuiteNameSchema, VerdictSchema } from './verdict';
 import { SourceFileSchema } from './problem';
 import { ResultSchema } from './result';
-import { DeliveryStatusSchema, SubmissionStatusSchema } from './status';
+import { DeliveryStatusSchema, SubmissionStatusSchema } from './submission';
 import { IdSchema } from './id';
 import { DifficultySchema, ProblemIdSchema, ProblemKindSchema } from './manifest';
 

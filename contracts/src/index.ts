@@ -4,6 +4,7 @@ export * from './verdict';
 export * from './manifest';
 export * from './result';
 export * from './progress';
+export * from './progressLabel';
 export * from './submission';
 export * from './problem';
 export * from './api';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SuiteNameSchema } from './verdict';
-import { SubmissionStatusSchema } from './status';
+import { SubmissionStatusSchema } from './submission';
 
 /** A step of a grading, streamed as it happens (CLI lines, SSE events, the web page). */
 export const ProgressEventSchema = z.discriminatedUnion('stage', [
@@ -15,18 +15,3 @@ export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 /** A submission's status changed (the `status` event of its stream); `message` says why, e.g. a retry. */
 export const StatusEventSchema = z.object({ status: SubmissionStatusSchema, message: z.string().optional() });
 export type StatusEvent = z.infer<typeof StatusEventSchema>;
-
-export function describeProgress(e: ProgressEvent): string {
-  switch (e.stage) {
-    case 'queued':
-      return 'queued';
-    case 'preparing':
-      return e.message;
-    case 'compiling':
-      return 'compiling';
-    case 'suite':
-      return `suite:${e.suite} ${e.done}/${e.total}`;
-    case 'finished':
-      return `finished: ${e.verdict} (${e.score})`;
-  }
-}

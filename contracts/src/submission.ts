@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { LanguageSchema } from './verdict';
 import { ProblemIdSchema } from './manifest';
+import { DELIVERY_STATUSES, SUBMISSION_STATUSES } from './status';
+
+export const SubmissionStatusSchema = z.enum(SUBMISSION_STATUSES);
+export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
 
 /** Limits on what a candidate may send; the API, the CLI and the grader all apply them. */
 export const SUBMISSION_LIMITS = {

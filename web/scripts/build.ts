@@ -50,8 +50,6 @@ export async function buildWebPage(outDir = DIST): Promise<WebBuild> {
       legalComments: 'none',
       metafile: true,
       logLevel: 'warning',
-      // Schemas are the server's business: see zod-stub.ts.
-      alias: { zod: './scripts/zod-stub.ts' },
     });
     const output = (entry: string) => {
       const found = Object.entries(out.metafile.outputs).find(([, o]) => o.entryPoint === entry);
