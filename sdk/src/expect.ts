@@ -75,6 +75,25 @@ export async function within<T>(promise: Promise<T>, ms: number, what = 'the cal
   }
 }
 
+/**
+ * Waits until `condition` holds (polled every `pollMs` with the test's sleep), for a state the
+ * candidate's code must reach (a waiter queued, a timer started); fails as a wrong answer when it
+ * never does, after about `timeoutMs`.
+ */
+export async function until(
+  ctx: { sleep(ms: number): Promise<void> },
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 1200,
+  pollMs = 2,
+): Promise<void> {
+  for (let waited = 0; ; waited += pollMs) {
+    if (await condition()) return;
+    if (waited >= timeoutMs) fail(`gave up waiting: ${what}`, what, 'never happened');
+    await ctx.sleep(pollMs);
+  }
+}
+
 /** How a call into candidate code ended: a value, or the name and message of what it threw. */
 export type Outcome<T = unknown> = { ok: T } | { error: string; message: string };
 

@@ -1,6 +1,6 @@
 import { describe, expect as vexpect, it } from 'vitest';
 import { AssertionFailure } from './errors';
-import { describeOutcome, expect, expectRejects, fail, outcome, within } from './expect';
+import { describeOutcome, expect, expectRejects, fail, outcome, until, within } from './expect';
 import { remoteError } from './testing';
 
 function failure(run: () => unknown): AssertionFailure {
@@ -81,5 +81,19 @@ describe('outcome', () => {
     vexpect(o).toEqual({ error: 'CardDeclined', message: 'no' });
     vexpect(describeOutcome(o)).toBe('rejected with CardDeclined: no');
     await vexpect(outcome(Promise.reject(new Error('broken test')))).rejects.toThrow('broken test');
+  });
+});
+
+describe('until', () => {
+  const ctx = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+
+  it('returns once the condition holds', async () => {
+    let n = 0;
+    await until(ctx, () => ++n >= 3, 'three polls');
+    vexpect(n).toBe(3);
+  });
+
+  it('fails as a wrong answer when it never holds', async () => {
+    await vexpect(until(ctx, async () => false, 'a timer to start', 20)).rejects.toThrow('gave up waiting: a timer to start');
   });
 });

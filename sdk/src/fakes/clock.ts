@@ -7,6 +7,7 @@ export class ManualClock {
   #now: number;
   #timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
   #seq = 0;
+  #sleeps = 0;
 
   constructor(start = 0) {
     this.#now = checkTime(start, 'start');
@@ -30,8 +31,14 @@ export class ManualClock {
 
   /** Resolves once the clock has been advanced `ms` past now. */
   sleep(ms: number): Promise<void> {
+    this.#sleeps++;
     const at = this.#now + Math.max(0, Number(ms) || 0);
     return new Promise((resolve) => this.#timers.push({ at, seq: this.#seq++, resolve }));
+  }
+
+  /** `sleep` calls so far (a test waits for the candidate to start a timer, then advances past it). */
+  get sleeps(): number {
+    return this.#sleeps;
   }
 
   /** Sleepers not yet woken. */

@@ -33,6 +33,7 @@ describe('ManualClock', () => {
     await Promise.all(all);
     expect(woke).toEqual(['10', '10 again', '30']);
     expect(clock.pending).toBe(0);
+    expect(clock.sleeps).toBe(3);
   });
 
   it('flush wakes everyone without moving time', async () => {
