@@ -108,3 +108,28 @@ describe('assay problems', () => {
     expect(ids).toEqual(expect.arrayContaining(['lru-cache', 'rate-limiter']));
   });
 });
+
+describe('assay problems new', () => {
+  it('scaffolds a package that validates as it is', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'assay-new-'));
+    const made = await assay(['problems', 'new', 'word-counter', '--dir', root]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/created .*word-counter\/suites\.ts/);
+    expect(made.stdout).toMatch(/created .*word-counter\/submissions\/accepted\//);
+    const validated = await assay(['problems', 'validate', 'word-counter', '--dir', root]);
+    expect(validated.code, validated.stdout + validated.stderr).toBe(0);
+    expect(validated.stdout).toMatch(/all 1 packages valid/);
+    expect(validated.stdout).toMatch(/submissions\/wrong_answer\/\S+: wrong_answer/);
+  });
+
+  it('refuses an id that is not one, and a package that exists', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'assay-new-'));
+    const bad = await assay(['problems', 'new', 'Not An Id', '--dir', root]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"Not An Id" is not a problem id/);
+    expect((await assay(['problems', 'new', 'twice', '--dir', root])).code).toBe(0);
+    const again = await assay(['problems', 'new', 'twice', '--dir', root]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/twice already exists/);
+  });
+});

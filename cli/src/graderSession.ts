@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Grader } from '@assay/grader';
 import { type ProblemPackage } from '@assay/contracts';
-import { loadProblem, listProblemIds, ProblemPackageError } from '@assay/sdk/package';
+import { loadProblem, listProblemIds, ProblemPackageError, PROBLEMS_DIR } from '@assay/sdk/package';
 import { CliError } from './CliError';
 
 /** Connects to Docker and readies the runner image, with a progress line when it is built. */
@@ -15,12 +15,12 @@ export async function openGrader(): Promise<Grader> {
   }
 }
 
-export async function problemOrExplain(id: string): Promise<ProblemPackage> {
+export async function problemOrExplain(id: string, root = PROBLEMS_DIR): Promise<ProblemPackage> {
   try {
-    return await loadProblem(id);
+    return await loadProblem(id, root);
   } catch (e) {
     if (e instanceof ProblemPackageError && /no such problem|not a problem id/.test(e.message))
-      throw new CliError(`unknown problem "${id}"; known problems: ${(await listProblemIds()).join(', ')}`);
+      throw new CliError(`unknown problem "${id}"; known problems: ${(await listProblemIds(root)).join(', ')}`);
     throw new CliError(`problem "${id}" is broken: ${(e as Error).message}`);
   }
 }

@@ -1,22 +1,27 @@
 import type { Command } from 'commander';
 import { validatePackage } from '@assay/grader';
-import { listProblemIds, loadProblem } from '@assay/sdk/package';
+import path from 'node:path';
+import { listProblemIds, loadProblem, PROBLEMS_DIR } from '@assay/sdk/package';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
+import { scaffoldPackage } from './scaffold/scaffoldPackage';
+
+const DIR_OPTION = ['--dir <folder>', 'the folder holding the problem packages', PROBLEMS_DIR] as const;
 
 export function registerProblemsCommand(program: Command): void {
-  const problems = program.command('problems').description('list and validate problem packages');
+  const problems = program.command('problems').description('list, validate and create problem packages');
 
   problems
     .command('list')
     .description('list every problem package')
     .option('--json', 'print the list as JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .option(...DIR_OPTION)
+    .action(async (flags: { json?: boolean; dir: string }) => {
       const rows = [];
       const broken: string[] = [];
-      for (const id of await listProblemIds()) {
+      for (const id of await listProblemIds(flags.dir)) {
         try {
-          const { manifest: m } = await loadProblem(id);
+          const { manifest: m } = await loadProblem(id, flags.dir);
           rows.push({
             id: m.id,
             title: m.title,
@@ -49,9 +54,10 @@ export function registerProblemsCommand(program: Command): void {
     .command('validate')
     .description('grade every known-verdict solution of the given problems (all by default) and fail on any mismatch')
     .argument('[ids...]', 'problem ids')
-    .action(async (ids: string[]) => {
-      const targets = ids.length ? ids : await listProblemIds();
-      const packages = await Promise.all(targets.map(problemOrExplain));
+    .option(...DIR_OPTION)
+    .action(async (ids: string[], flags: { dir: string }) => {
+      const targets = ids.length ? ids : await listProblemIds(flags.dir);
+      const packages = await Promise.all(targets.map((id) => problemOrExplain(id, flags.dir)));
       const grader = await openGrader();
       const failed: string[] = [];
       for (const pkg of packages) {
@@ -67,5 +73,18 @@ export function registerProblemsCommand(program: Command): void {
       }
       if (failed.length) throw new CliError(`${failed.length} of ${packages.length} packages failed validation: ${failed.join(', ')}`, 1);
       process.stdout.write(`all ${packages.length} packages valid\n`);
+    });
+
+  problems
+    .command('new')
+    .description('create a package that validates as it is, to edit from (then: assay problems validate <id>)')
+    .argument('<id>', 'lower-case words joined by dashes, e.g. word-counter')
+    .option('--title <title>', 'the title candidates see')
+    .option(...DIR_OPTION)
+    .action(async (id: string, flags: { title?: string; dir: string }) => {
+      const title = flags.title ?? id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+      const written = await scaffoldPackage(flags.dir, id, title);
+      for (const file of written) process.stdout.write(`created ${path.join(flags.dir, file)}\n`);
+      process.stdout.write(`next: edit statement.md, suites.ts and reference/, then run: npx assay problems validate ${id}\n`);
     });
 }
