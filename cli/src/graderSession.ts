@@ -19,7 +19,7 @@ export async function problemOrExplain(id: string, root = PROBLEMS_DIR): Promise
   try {
     return await loadProblem(id, root);
   } catch (e) {
-    if (e instanceof ProblemPackageError && /no such problem|not a problem id/.test(e.message))
+    if (e instanceof ProblemPackageError && e.reason === 'unknown')
       throw new CliError(`unknown problem "${id}"; known problems: ${(await listProblemIds(root)).join(', ')}`);
     throw new CliError(`problem "${id}" is broken: ${(e as Error).message}`);
   }

@@ -8,6 +8,7 @@ import {
   KnownSubmissionSchema,
   languageOfPath,
   ManifestSchema,
+  PROBLEM_ID_PATTERN,
   type KnownSubmission,
   type Manifest,
   type ProblemPackage,
@@ -25,6 +26,8 @@ export class ProblemPackageError extends Error {
   constructor(
     readonly problemDir: string,
     message: string,
+    /** `unknown`: there is no such package (or the id is not one); `broken`: it exists but does not load. */
+    readonly reason: 'unknown' | 'broken' = 'broken',
   ) {
     super(`${path.basename(problemDir)}: ${message}`);
   }
@@ -102,7 +105,7 @@ const cache = new Map<string, Promise<ProblemPackage>>();
 
 /** Loads (once per process) and checks a package; throws `ProblemPackageError` saying what is wrong. */
 export function loadProblem(id: string, root = PROBLEMS_DIR): Promise<ProblemPackage> {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) return Promise.reject(new ProblemPackageError(id, 'not a problem id'));
+  if (!PROBLEM_ID_PATTERN.test(id)) return Promise.reject(new ProblemPackageError(id, 'not a problem id', 'unknown'));
   const key = path.join(root, id);
   let p = cache.get(key);
   if (!p) {
@@ -114,7 +117,7 @@ export function loadProblem(id: string, root = PROBLEMS_DIR): Promise<ProblemPac
 }
 
 async function readPackage(dir: string): Promise<ProblemPackage> {
-  if (!(await exists(path.join(dir, 'problem.json')))) throw new ProblemPackageError(dir, 'no such problem (no problem.json)');
+  if (!(await exists(path.join(dir, 'problem.json')))) throw new ProblemPackageError(dir, 'no such problem (no problem.json)', 'unknown');
   const manifest = await readManifest(dir);
   const statement = (await readSource(dir, 'statement.md')).content;
   const starter: ProblemPackage['starter'] = {};
