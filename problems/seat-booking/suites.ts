@@ -1,111 +1,54 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type TestContext } from '@assay/sdk';
+import { defineSuites, expect, expectRejects, fail, KvStore, sample, test, type Remote, type TestContext } from '@assay/sdk';
 
-/**
- * The driver-owned store the candidate's SeatBooking talks to: a versioned key-value store with
- * compare-and-set, like a database row with a version column seen from one of many API servers.
- * Every call takes 0–2 ms on the way in and 0–2 ms on the way back, so a read-then-write across
- * an await interleaves with other calls on every run.
- */
-interface Entry {
-  value: unknown;
-  version: number;
-}
-
-function jitter(ctx: TestContext): Promise<void> {
-  return ctx.sleep(ctx.rng.int(0, 2));
-}
-
-function checkKey(key: unknown): string {
-  if (typeof key !== 'string') throw new TypeError(`store key must be a string, got ${typeof key}`);
-  return key;
-}
-
-function checkValue(value: unknown): unknown {
-  if (value === undefined) throw new TypeError('store value must be a record or null, got undefined');
-  return value === null ? null : JSON.parse(JSON.stringify(value));
-}
-
-class SeatStore {
-  readonly #ctx: TestContext;
-  readonly #data = new Map<string, Entry>();
-
-  constructor(ctx: TestContext) {
-    this.#ctx = ctx;
-  }
-
-  async get(key: string): Promise<{ value: unknown; version: number }> {
-    checkKey(key);
-    await jitter(this.#ctx);
-    const e = this.#data.get(key);
-    const snapshot = { value: e ? structuredClone(e.value) : null, version: e?.version ?? 0 };
-    await jitter(this.#ctx);
-    return snapshot;
-  }
-
-  async compareAndSet(key: string, expectedVersion: number, value: unknown): Promise<boolean> {
-    checkKey(key);
-    if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion))
-      throw new TypeError(`expectedVersion must be an integer, got ${String(expectedVersion)}`);
-    const v = checkValue(value);
-    await jitter(this.#ctx);
-    const current = this.#data.get(key)?.version ?? 0;
-    const written = current === expectedVersion;
-    if (written) this.#data.set(key, { value: v, version: current + 1 });
-    await jitter(this.#ctx);
-    return written;
-  }
-
-  async set(key: string, value: unknown): Promise<void> {
-    checkKey(key);
-    const v = checkValue(value);
-    await jitter(this.#ctx);
-    const current = this.#data.get(key)?.version ?? 0;
-    this.#data.set(key, { value: v, version: current + 1 });
-    await jitter(this.#ctx);
-  }
+type SeatStatus =
+  { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
+interface SeatBooking {
+  hold(seatId: string, customerId: string, nowMs: number): boolean;
+  confirm(seatId: string, customerId: string, nowMs: number): boolean;
+  release(seatId: string, customerId: string, nowMs: number): boolean;
+  status(seatId: string, nowMs: number): SeatStatus;
 }
 
 const HOLD_MS = 60_000;
+const AVAILABLE: SeatStatus = { state: 'available' };
+const held = (customerId: string, expiresAtMs: number): SeatStatus => ({ state: 'held', customerId, expiresAtMs });
+const booked = (customerId: string): SeatStatus => ({ state: 'booked', customerId });
 
-interface Setup {
-  store: SeatStore;
-  booking: Server;
-  /** Another API server over the same store. */
-  server(): Promise<Server>;
+/**
+ * The statement's SeatStore: a versioned row per key with compare-and-set, 0–2 ms each way, so a
+ * read-then-write across an await interleaves with other calls on every run.
+ */
+function seatStore(ctx: TestContext) {
+  const store = new KvStore(ctx, { latencyMs: 2 });
+  return ctx.expose(store.client({ get: 'getVersioned', compareAndSet: 'setIfVersion', set: 'set' }));
 }
 
-interface Server {
-  hold(seat: string, customer: string, now: number): Promise<unknown>;
-  confirm(seat: string, customer: string, now: number): Promise<unknown>;
-  release(seat: string, customer: string, now: number): Promise<unknown>;
-  status(seat: string, now: number): Promise<unknown>;
-}
+const call = (method: string, ...args: Array<string | number>) =>
+  `${method}(${args.map((a) => (typeof a === 'string' ? `'${a}'` : a)).join(', ')})`;
 
-async function setup(ctx: TestContext, holdMs = HOLD_MS): Promise<Setup> {
-  const store = new SeatStore(ctx);
-  const exposed = ctx.expose(store);
-  const server = async (): Promise<Server> => {
-    const obj = await ctx.subject.construct('SeatBooking', exposed, { holdMs });
-    return {
-      hold: (s, c, n) => obj.call('hold', s, c, n),
-      confirm: (s, c, n) => obj.call('confirm', s, c, n),
-      release: (s, c, n) => obj.call('release', s, c, n),
-      status: (s, n) => obj.call('status', s, n),
-    };
+/** One API server's SeatBooking; each call checks its answer (status: the statement's fields only). */
+function server(remote: Remote<SeatBooking>) {
+  const act = (method: 'hold' | 'confirm' | 'release') => async (seat: string, customer: string, now: number, ok: boolean) =>
+    expect(await remote[method](seat, customer, now), call(method, seat, customer, now)).toBe(ok);
+  return {
+    remote,
+    hold: act('hold'),
+    confirm: act('confirm'),
+    release: act('release'),
+    status: async (seat: string, now: number, want: SeatStatus) =>
+      expect(await remote.status(seat, now), call('status', seat, now)).toHaveFields(want),
   };
-  return { store, booking: await server(), server };
 }
+type Server = ReturnType<typeof server>;
 
-type Status = { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
-
-/** Compares the fields the statement defines (extra fields are tolerated). */
-function expectStatus(actual: unknown, expected: Status, what: string): void {
-  if (typeof actual !== 'object' || actual === null)
-    fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`, expected, actual);
-  const picked: Record<string, unknown> = {};
-  for (const k of Object.keys(expected)) picked[k] = (actual as Record<string, unknown>)[k];
-  expect(picked, what).toEqual(expected);
+/** `count` servers over one fresh store. */
+async function servers(ctx: TestContext, count: number, holdMs = HOLD_MS): Promise<Server[]> {
+  const store = seatStore(ctx);
+  const list: Server[] = [];
+  while (list.length < count) list.push(server(await ctx.construct<SeatBooking>('SeatBooking', store, { holdMs })));
+  return list;
 }
+const booking = async (ctx: TestContext, holdMs = HOLD_MS) => (await servers(ctx, 1, holdMs))[0]!;
 
 function countTrue(results: unknown[], what: string): number {
   for (const r of results) if (typeof r !== 'boolean') fail(`${what}: expected booleans, got ${JSON.stringify(r)}`);
@@ -114,219 +57,195 @@ function countTrue(results: unknown[], what: string): number {
 
 const correctness = [
   sample('a held seat is not available to anyone else', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 1_000), "hold('A1', 'alice', 1000)").toBe(true);
-    expectStatus(await booking.status('A1', 1_000), { state: 'held', customerId: 'alice', expiresAtMs: 61_000 }, "status('A1', 1000)");
-    expect(await booking.hold('A1', 'bob', 2_000), "hold('A1', 'bob', 2000)").toBe(false);
-    expectStatus(await booking.status('A2', 2_000), { state: 'available' }, "status('A2', 2000)");
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 1_000, true);
+    await b.status('A1', 1_000, held('alice', 61_000));
+    await b.hold('A1', 'bob', 2_000, false);
+    await b.status('A2', 2_000, AVAILABLE);
   }),
   sample('confirm turns your hold into a booking', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('B7', 'alice', 0), "hold('B7', 'alice', 0)").toBe(true);
-    expect(await booking.confirm('B7', 'alice', 30_000), "confirm('B7', 'alice', 30000)").toBe(true);
-    expectStatus(await booking.status('B7', 30_000), { state: 'booked', customerId: 'alice' }, "status('B7', 30000)");
-    expect(await booking.release('B7', 'alice', 31_000), "release('B7', 'alice', 31000)").toBe(false);
-    expect(await booking.hold('B7', 'bob', 500_000), "hold('B7', 'bob', 500000)").toBe(false);
+    const b = await booking(ctx);
+    await b.hold('B7', 'alice', 0, true);
+    await b.confirm('B7', 'alice', 30_000, true);
+    await b.status('B7', 30_000, booked('alice'));
+    await b.release('B7', 'alice', 31_000, false);
+    await b.hold('B7', 'bob', 500_000, false);
   }),
   sample('a hold expires holdMs after it was taken', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('C3', 'alice', 0), "hold('C3', 'alice', 0)").toBe(true);
-    expectStatus(await booking.status('C3', 59_999), { state: 'held', customerId: 'alice', expiresAtMs: 60_000 }, "status('C3', 59999)");
-    expectStatus(await booking.status('C3', 60_000), { state: 'available' }, "status('C3', 60000)");
-    expect(await booking.confirm('C3', 'alice', 60_000), "confirm('C3', 'alice', 60000)").toBe(false);
-    expect(await booking.hold('C3', 'bob', 60_000), "hold('C3', 'bob', 60000)").toBe(true);
+    const b = await booking(ctx);
+    await b.hold('C3', 'alice', 0, true);
+    await b.status('C3', 59_999, held('alice', 60_000));
+    await b.status('C3', 60_000, AVAILABLE);
+    await b.confirm('C3', 'alice', 60_000, false);
+    await b.hold('C3', 'bob', 60_000, true);
   }),
   sample('release gives the seat back', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('D4', 'alice', 100), "hold('D4', 'alice', 100)").toBe(true);
-    expect(await booking.release('D4', 'alice', 200), "release('D4', 'alice', 200)").toBe(true);
-    expectStatus(await booking.status('D4', 200), { state: 'available' }, "status('D4', 200)");
-    expect(await booking.hold('D4', 'bob', 300), "hold('D4', 'bob', 300)").toBe(true);
+    const b = await booking(ctx);
+    await b.hold('D4', 'alice', 100, true);
+    await b.release('D4', 'alice', 200, true);
+    await b.status('D4', 200, AVAILABLE);
+    await b.hold('D4', 'bob', 300, true);
   }),
 
   test('holdMs must be a positive integer', async (ctx) => {
-    const store = ctx.expose(new SeatStore(ctx));
+    const store = seatStore(ctx);
     for (const holdMs of [0, -5, 1.5, Number.NaN])
-      await expectRejects(
-        ctx.subject.construct('SeatBooking', store, { holdMs }),
-        'RangeError',
-        `new SeatBooking(store, { holdMs: ${holdMs} })`,
-      );
-    await ctx.subject.construct('SeatBooking', store, { holdMs: 1 });
+      await expectRejects(ctx.construct('SeatBooking', store, { holdMs }), 'RangeError', `new SeatBooking(store, { holdMs: ${holdMs} })`);
+    await ctx.construct('SeatBooking', store, { holdMs: 1 });
   }),
   test('a seat nobody touched is available', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expectStatus(await booking.status('Z9', 123), { state: 'available' }, 'status');
-    expect(await booking.confirm('Z9', 'alice', 123), 'confirm without a hold').toBe(false);
-    expect(await booking.release('Z9', 'alice', 123), 'release without a hold').toBe(false);
-    expectStatus(await booking.status('Z9', 124), { state: 'available' }, 'status after failed confirm/release');
+    const b = await booking(ctx);
+    await b.status('Z9', 123, AVAILABLE);
+    await b.confirm('Z9', 'alice', 123, false);
+    await b.release('Z9', 'alice', 123, false);
+    await b.status('Z9', 124, AVAILABLE); // the failed confirm and release wrote nothing
   }),
   test('only the holder can confirm', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'alice holds').toBe(true);
-    expect(await booking.confirm('A1', 'bob', 10), 'bob confirms alice’s hold').toBe(false);
-    expectStatus(
-      await booking.status('A1', 10),
-      { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS },
-      'status after bob’s confirm',
-    );
-    expect(await booking.confirm('A1', 'alice', 20), 'alice confirms').toBe(true);
-    expectStatus(await booking.status('A1', 20), { state: 'booked', customerId: 'alice' }, 'status');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.confirm('A1', 'bob', 10, false);
+    await b.status('A1', 10, held('alice', HOLD_MS));
+    await b.confirm('A1', 'alice', 20, true);
+    await b.status('A1', 20, booked('alice'));
   }),
   test('only the holder can release', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'alice holds').toBe(true);
-    expect(await booking.release('A1', 'bob', 10), 'bob releases alice’s hold').toBe(false);
-    expectStatus(
-      await booking.status('A1', 10),
-      { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS },
-      'status after bob’s release',
-    );
-    expect(await booking.hold('A1', 'bob', 11), 'bob holds').toBe(false);
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.release('A1', 'bob', 10, false);
+    await b.status('A1', 10, held('alice', HOLD_MS));
+    await b.hold('A1', 'bob', 11, false);
   }),
   test('an expired hold cannot be confirmed, even exactly at expiry', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 5_000), 'hold').toBe(true);
-    expect(await booking.confirm('A1', 'alice', 5_000 + HOLD_MS), 'confirm at expiresAtMs').toBe(false);
-    expect(await booking.confirm('A1', 'alice', 5_000 + HOLD_MS + 1), 'confirm after expiry').toBe(false);
-    expectStatus(await booking.status('A1', 5_000 + HOLD_MS + 1), { state: 'available' }, 'status');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 5_000, true);
+    await b.confirm('A1', 'alice', 5_000 + HOLD_MS, false);
+    await b.confirm('A1', 'alice', 5_000 + HOLD_MS + 1, false);
+    await b.status('A1', 5_000 + HOLD_MS + 1, AVAILABLE);
   }),
   test('a hold can be confirmed one millisecond before it expires', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 5_000), 'hold').toBe(true);
-    expect(await booking.confirm('A1', 'alice', 5_000 + HOLD_MS - 1), 'confirm 1 ms before expiry').toBe(true);
-    expectStatus(await booking.status('A1', 10 * HOLD_MS), { state: 'booked', customerId: 'alice' }, 'status long after');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 5_000, true);
+    await b.confirm('A1', 'alice', 5_000 + HOLD_MS - 1, true);
+    await b.status('A1', 10 * HOLD_MS, booked('alice'));
   }),
   test('a late release does not free the next customer’s hold', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'alice holds').toBe(true);
-    expect(await booking.hold('A1', 'bob', HOLD_MS), 'bob holds after alice’s hold expired').toBe(true);
-    expect(await booking.release('A1', 'alice', HOLD_MS + 1), 'alice releases her expired hold').toBe(false);
-    expectStatus(await booking.status('A1', HOLD_MS + 1), { state: 'held', customerId: 'bob', expiresAtMs: 2 * HOLD_MS }, 'status');
-    expect(await booking.confirm('A1', 'alice', HOLD_MS + 2), 'alice confirms').toBe(false);
-    expect(await booking.confirm('A1', 'bob', HOLD_MS + 3), 'bob confirms').toBe(true);
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.hold('A1', 'bob', HOLD_MS, true); // alice's hold has just expired
+    await b.release('A1', 'alice', HOLD_MS + 1, false);
+    await b.status('A1', HOLD_MS + 1, held('bob', 2 * HOLD_MS));
+    await b.confirm('A1', 'alice', HOLD_MS + 2, false);
+    await b.confirm('A1', 'bob', HOLD_MS + 3, true);
   }),
   test('an expired hold cannot be released', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'hold').toBe(true);
-    expect(await booking.release('A1', 'alice', HOLD_MS), 'release at expiry').toBe(false);
-    expectStatus(await booking.status('A1', HOLD_MS), { state: 'available' }, 'status');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.release('A1', 'alice', HOLD_MS, false);
+    await b.status('A1', HOLD_MS, AVAILABLE);
   }),
   test('holding a seat you already hold fails and does not extend the hold', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'first hold').toBe(true);
-    expect(await booking.hold('A1', 'alice', 30_000), 'second hold by the same customer').toBe(false);
-    expectStatus(await booking.status('A1', 30_000), { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS }, 'status');
-    expectStatus(await booking.status('A1', HOLD_MS), { state: 'available' }, 'status at the original expiry');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.hold('A1', 'alice', 30_000, false);
+    await b.status('A1', 30_000, held('alice', HOLD_MS));
+    await b.status('A1', HOLD_MS, AVAILABLE);
   }),
   test('after expiry the same customer can hold again, with a new expiry', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'first hold').toBe(true);
-    expect(await booking.hold('A1', 'alice', 70_000), 'hold again after expiry').toBe(true);
-    expectStatus(await booking.status('A1', 70_000), { state: 'held', customerId: 'alice', expiresAtMs: 70_000 + HOLD_MS }, 'status');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.hold('A1', 'alice', 70_000, true);
+    await b.status('A1', 70_000, held('alice', 70_000 + HOLD_MS));
   }),
   test('a booking is final', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'hold').toBe(true);
-    expect(await booking.confirm('A1', 'alice', 1), 'confirm').toBe(true);
-    expect(await booking.confirm('A1', 'alice', 2), 'confirm again').toBe(false);
-    expect(await booking.confirm('A1', 'bob', 3), 'bob confirms').toBe(false);
-    expect(await booking.release('A1', 'bob', 4), 'bob releases').toBe(false);
-    expect(await booking.hold('A1', 'bob', 100 * HOLD_MS), 'bob holds much later').toBe(false);
-    expectStatus(await booking.status('A1', 100 * HOLD_MS), { state: 'booked', customerId: 'alice' }, 'status much later');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.confirm('A1', 'alice', 1, true);
+    await b.confirm('A1', 'alice', 2, false);
+    await b.confirm('A1', 'bob', 3, false);
+    await b.release('A1', 'bob', 4, false);
+    await b.hold('A1', 'bob', 100 * HOLD_MS, false);
+    await b.status('A1', 100 * HOLD_MS, booked('alice'));
   }),
   test('seats are independent', async (ctx) => {
-    const { booking } = await setup(ctx);
-    expect(await booking.hold('A1', 'alice', 0), 'alice holds A1').toBe(true);
-    expect(await booking.hold('A2', 'bob', 0), 'bob holds A2').toBe(true);
-    expect(await booking.hold('A3', 'alice', 0), 'alice holds A3').toBe(true);
-    expect(await booking.confirm('A1', 'alice', 1), 'alice confirms A1').toBe(true);
-    expect(await booking.release('A3', 'alice', 2), 'alice releases A3').toBe(true);
-    expectStatus(await booking.status('A1', 3), { state: 'booked', customerId: 'alice' }, 'A1');
-    expectStatus(await booking.status('A2', 3), { state: 'held', customerId: 'bob', expiresAtMs: HOLD_MS }, 'A2');
-    expectStatus(await booking.status('A3', 3), { state: 'available' }, 'A3');
+    const b = await booking(ctx);
+    await b.hold('A1', 'alice', 0, true);
+    await b.hold('A2', 'bob', 0, true);
+    await b.hold('A3', 'alice', 0, true);
+    await b.confirm('A1', 'alice', 1, true);
+    await b.release('A3', 'alice', 2, true);
+    await b.status('A1', 3, booked('alice'));
+    await b.status('A2', 3, held('bob', HOLD_MS));
+    await b.status('A3', 3, AVAILABLE);
   }),
   test('holdMs comes from the options', async (ctx) => {
-    const { booking } = await setup(ctx, 250);
-    expect(await booking.hold('A1', 'alice', 1_000), 'hold').toBe(true);
-    expectStatus(await booking.status('A1', 1_249), { state: 'held', customerId: 'alice', expiresAtMs: 1_250 }, 'status at 1249');
-    expectStatus(await booking.status('A1', 1_250), { state: 'available' }, 'status at 1250');
+    const b = await booking(ctx, 250);
+    await b.hold('A1', 'alice', 1_000, true);
+    await b.status('A1', 1_249, held('alice', 1_250));
+    await b.status('A1', 1_250, AVAILABLE);
   }),
   test('servers sharing the store see each other’s holds and bookings', async (ctx) => {
-    const { booking: one, server } = await setup(ctx);
-    const two = await server();
-    expect(await one.hold('A1', 'alice', 0), 'alice holds through server 1').toBe(true);
-    expectStatus(await two.status('A1', 1), { state: 'held', customerId: 'alice', expiresAtMs: HOLD_MS }, 'status on server 2');
-    expect(await two.hold('A1', 'bob', 2), 'bob holds through server 2').toBe(false);
-    expect(await two.confirm('A1', 'alice', 3), 'alice confirms through server 2').toBe(true);
-    expectStatus(await one.status('A1', 4), { state: 'booked', customerId: 'alice' }, 'status on server 1');
-    expect(await two.hold('A2', 'carol', 5), 'carol holds A2 through server 2').toBe(true);
-    expect(await one.release('A2', 'carol', 6), 'carol releases A2 through server 1').toBe(true);
-    expect(await two.hold('A2', 'dave', 7), 'dave holds A2 through server 2').toBe(true);
+    const [one, two] = (await servers(ctx, 2)) as [Server, Server];
+    await one.hold('A1', 'alice', 0, true);
+    await two.status('A1', 1, held('alice', HOLD_MS));
+    await two.hold('A1', 'bob', 2, false);
+    await two.confirm('A1', 'alice', 3, true);
+    await one.status('A1', 4, booked('alice'));
+    await two.hold('A2', 'carol', 5, true);
+    await one.release('A2', 'carol', 6, true);
+    await two.hold('A2', 'dave', 7, true);
   }),
 ];
 
-/** Sends every call at once, spread over several servers sharing one store. */
-async function servers(ctx: TestContext, count: number): Promise<{ store: SeatStore; list: Server[] }> {
-  const s = await setup(ctx);
-  const list = [s.booking];
-  while (list.length < count) list.push(await s.server());
-  return { store: s.store, list };
-}
+// ---- stress: every call of a burst in flight at once, spread over servers sharing the store ----
 
 const stress = [
   test('200 customers race for one seat: exactly one gets it', async (ctx) => {
-    const { list } = await servers(ctx, 4);
+    const list = await servers(ctx, 4);
     const customers = Array.from({ length: 200 }, (_, i) => `c${i}`);
-    const results = await Promise.all(customers.map((c, i) => list[i % list.length]!.hold('S1', c, 1_000)));
-    const winners = customers.filter((_, i) => results[i] === true);
+    const results = await Promise.all(customers.map((c, i) => list[i % 4]!.remote.hold('S1', c, 1_000)));
     expect(countTrue(results, 'hold results'), 'successful holds').toBe(1);
-    expectStatus(await list[0]!.status('S1', 1_001), { state: 'held', customerId: winners[0]!, expiresAtMs: 1_000 + HOLD_MS }, 'status');
+    await list[0]!.status('S1', 1_001, held(customers[results.indexOf(true)]!, 1_000 + HOLD_MS));
   }),
   test('200 customers race for a seat whose hold just expired: exactly one gets it', async (ctx) => {
-    const { list } = await servers(ctx, 4);
-    expect(await list[0]!.hold('S1', 'early', 0), 'first hold').toBe(true);
-    const customers = Array.from({ length: 200 }, (_, i) => `c${i}`);
-    const results = await Promise.all(customers.map((c, i) => list[i % list.length]!.hold('S1', c, HOLD_MS + (i % 5))));
+    const list = await servers(ctx, 4);
+    await list[0]!.hold('S1', 'early', 0, true);
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => list[i % 4]!.remote.hold('S1', `c${i}`, HOLD_MS + (i % 5))));
     expect(countTrue(results, 'hold results'), 'successful holds').toBe(1);
   }),
   test('30 seats, 20 customers each, all at once: one winner per seat', async (ctx) => {
-    const { list } = await servers(ctx, 3);
+    const list = await servers(ctx, 3);
     const attempts: { seat: string; customer: string }[] = [];
     for (let s = 0; s < 30; s++) for (let c = 0; c < 20; c++) attempts.push({ seat: `R${s}`, customer: `u${s}-${c}` });
     const order = ctx.rng.shuffle(attempts);
-    const results = await Promise.all(order.map((a, i) => list[i % list.length]!.hold(a.seat, a.customer, 10)));
+    const results = await Promise.all(order.map((a, i) => list[i % 3]!.remote.hold(a.seat, a.customer, 10)));
     countTrue(results, 'hold results');
     const perSeat = new Map<string, number>();
-    order.forEach((a, i) => {
-      if (results[i] === true) perSeat.set(a.seat, (perSeat.get(a.seat) ?? 0) + 1);
-    });
+    order.forEach((a, i) => results[i] === true && perSeat.set(a.seat, (perSeat.get(a.seat) ?? 0) + 1));
     for (let s = 0; s < 30; s++) expect(perSeat.get(`R${s}`) ?? 0, `successful holds on seat R${s}`).toBe(1);
   }),
   test('a confirm racing 100 late holds: exactly one of them succeeds', async (ctx) => {
-    const { list } = await servers(ctx, 4);
-    expect(await list[0]!.hold('S1', 'alice', 0), 'alice holds').toBe(true);
-    const calls: Promise<unknown>[] = [];
+    const list = await servers(ctx, 4);
+    await list[0]!.hold('S1', 'alice', 0, true);
+    const calls: Promise<boolean>[] = [];
     for (let i = 0; i < 100; i++) {
-      if (i === 50) calls.push(list[1]!.confirm('S1', 'alice', HOLD_MS - 1));
-      calls.push(list[i % list.length]!.hold('S1', `late${i}`, HOLD_MS + 1));
+      if (i === 50) calls.push(list[1]!.remote.confirm('S1', 'alice', HOLD_MS - 1));
+      calls.push(list[i % 4]!.remote.hold('S1', `late${i}`, HOLD_MS + 1));
     }
     const results = await Promise.all(calls);
     expect(countTrue(results, 'results'), 'successful calls (the confirm and the holds together)').toBe(1);
-    const st = (await list[2]!.status('S1', HOLD_MS + 2)) as { state?: string };
-    const confirmWon = results[50] === true;
-    expect(st?.state, 'final state').toBe(confirmWon ? 'booked' : 'held');
+    const final = (await list[2]!.remote.status('S1', HOLD_MS + 2)) as { state?: string } | null;
+    expect(final?.state, 'final state').toBe(results[50] === true ? 'booked' : 'held');
   }),
   test('the holder releasing while 100 others try: at most one of them gets the seat', async (ctx) => {
-    const { list } = await servers(ctx, 4);
-    expect(await list[0]!.hold('S1', 'alice', 0), 'alice holds').toBe(true);
-    const holds = Array.from({ length: 100 }, (_, i) => list[i % list.length]!.hold('S1', `o${i}`, 10));
-    const release = list[3]!.release('S1', 'alice', 10);
+    const list = await servers(ctx, 4);
+    await list[0]!.hold('S1', 'alice', 0, true);
+    const holds = Array.from({ length: 100 }, (_, i) => list[i % 4]!.remote.hold('S1', `o${i}`, 10));
+    const release = list[3]!.remote.release('S1', 'alice', 10);
     const holdResults = await Promise.all(holds);
     expect(await release, 'alice’s release').toBe(true);
     const won = countTrue(holdResults, 'hold results');
     if (won > 1) fail(`${won} customers got the seat after alice released it; at most one may`);
-    const again = await Promise.all(Array.from({ length: 100 }, (_, i) => list[i % list.length]!.hold('S1', `p${i}`, 20)));
+    const again = await Promise.all(Array.from({ length: 100 }, (_, i) => list[i % 4]!.remote.hold('S1', `p${i}`, 20)));
     expect(won + countTrue(again, 'second wave'), 'holds that succeeded over both waves').toBe(1);
   }),
 ];
