@@ -3,3 +3,4 @@ export type { GraderOptions, GradeRequest, GradeOptions } from './Grader';
 export { decideVerdict, scoreSuites } from './verdict';
 export { findStaticHints } from './analysis/staticHints';
 export * from './validation/PackageValidator';
+export * from './mutation';

@@ -1,0 +1,4 @@
+export * from './mutantPackage';
+export * from './strykerReport';
+export * from './equivalents';
+export * from './summary';
