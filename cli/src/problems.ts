@@ -4,6 +4,7 @@ import path from 'node:path';
 import { listProblemIds, loadProblem, PROBLEMS_DIR } from '@assay/sdk/package';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
+import { registerMutateCommand } from './mutate/mutateCommand';
 import { scaffoldPackage } from './scaffold/scaffoldPackage';
 
 const DIR_OPTION = ['--dir <folder>', 'the folder holding the problem packages', PROBLEMS_DIR] as const;
@@ -87,4 +88,6 @@ export function registerProblemsCommand(program: Command): void {
       for (const file of written) process.stdout.write(`created ${path.join(flags.dir, file)}\n`);
       process.stdout.write(`next: edit statement.md, suites.ts and reference/, then run: npx assay problems validate ${id}\n`);
     });
+
+  registerMutateCommand(problems, DIR_OPTION);
 }
