@@ -52,11 +52,13 @@ export function packageReport(o: PackageOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `file:line:column  Mutator  replacement`, the place clickable in an editor. */
+/** `file:line:column  Mutator  original → replacement`, the place clickable in an editor. */
 export function mutantLine(dir: string, m: JudgedMutant): string {
-  const replacement = m.replacement.replace(/\s+/g, ' ').trim();
-  const shown = replacement.length > 100 ? `${replacement.slice(0, 97)}...` : replacement;
-  return `${shownPath(path.join(dir, m.file))}:${m.line}:${m.column}  ${m.mutator}  ${shown}`;
+  return `${shownPath(path.join(dir, m.file))}:${m.line}:${m.column}  ${m.mutator}  ${clip(m.original)} → ${clip(m.replacement)}`;
+}
+
+function clip(code: string): string {
+  return code.length > 70 ? `${code.slice(0, 67)}...` : code;
 }
 
 export function table(outcomes: PackageOutcome[]): string {

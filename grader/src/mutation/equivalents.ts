@@ -10,8 +10,11 @@ import type { ReportedMutant } from './strykerReport';
 
 export const EQUIVALENTS_FILE = 'mutation.json';
 
-/** `<mutator>@<line>:<column> <replacement>`, e.g. `EqualityOperator@12:9 i <= n`. */
-const SIGNATURE = /^[A-Za-z]+@\d+:\d+ \S/;
+/**
+ * `<mutator>@<line>:<column>-<endLine>:<endColumn> <replacement>`, e.g. `EqualityOperator@12:9-12:14 i <= n`:
+ * the end too, since `a || b || c` and `a || b` both start at `a` and both become `false`.
+ */
+const SIGNATURE = /^[A-Za-z]+@\d+:\d+-\d+:\d+ \S/;
 
 export const EquivalentsFileSchema = z
   .object({
@@ -21,7 +24,11 @@ export const EquivalentsFileSchema = z
         // Checked here rather than as the record's key schema, whose issue would not name the key's problem.
         for (const key of Object.keys(entries))
           if (!SIGNATURE.test(key))
-            ctx.addIssue({ code: 'custom', path: [key], message: 'must be a mutant signature: <mutator>@<line>:<column> <replacement>' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: 'must be a mutant signature: <mutator>@<line>:<column>-<endLine>:<endColumn> <replacement>',
+            });
       }),
   })
   .strict();
@@ -31,8 +38,8 @@ export class EquivalentsFileError extends Error {
   override readonly name = 'EquivalentsFileError';
 }
 
-export function signatureOf(m: Pick<ReportedMutant, 'mutator' | 'line' | 'column' | 'replacement'>): string {
-  return `${m.mutator}@${m.line}:${m.column} ${m.replacement.replace(/\s+/g, ' ').trim()}`;
+export function signatureOf(m: Pick<ReportedMutant, 'mutator' | 'line' | 'column' | 'endLine' | 'endColumn' | 'replacement'>): string {
+  return `${m.mutator}@${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.replacement.replace(/\s+/g, ' ').trim()}`;
 }
 
 /** Signature → reason; empty when the package has no equivalence file. */

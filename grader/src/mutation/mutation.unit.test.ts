@@ -69,9 +69,12 @@ const mutant = (id: string, over: Partial<ReportedMutant> = {}): ReportedMutant 
   id,
   file: 'reference/solution.ts',
   mutator: 'ConditionalExpression',
+  original: 'a < b',
   replacement: 'false',
   line: 3,
   column: Number(id) + 1,
+  endLine: 3,
+  endColumn: Number(id) + 6,
   status: 'Killed',
   ...over,
 });
@@ -110,7 +113,7 @@ describe('summarize', () => {
       new Map([['0', graded('wrong_answer')]]),
       new Map([
         [signatureOf(mutants[0]!), 'wrongly thought equivalent'],
-        ['BlockStatement@1:1 {}', 'gone'],
+        ['BlockStatement@1:1-1:3 {}', 'gone'],
       ]),
     );
     expect(s.staleEquivalents.map((e) => e.problem)).toEqual(['the mutant is killed (wrong_answer)', 'matches no mutant']);
@@ -129,7 +132,9 @@ describe('summarize', () => {
 
 describe('signatures and the equivalence file', () => {
   it('writes a signature with the replacement on one line', () => {
-    expect(signatureOf({ mutator: 'BlockStatement', line: 4, column: 38, replacement: '{\n  }' })).toBe('BlockStatement@4:38 { }');
+    expect(signatureOf({ mutator: 'BlockStatement', line: 4, column: 38, endLine: 7, endColumn: 4, replacement: '{\n  }' })).toBe(
+      'BlockStatement@4:38-7:4 { }',
+    );
   });
 
   it('loads a valid file, treats a missing one as empty and refuses a wrong one', async () => {
@@ -137,12 +142,17 @@ describe('signatures and the equivalence file', () => {
     expect((await loadEquivalents(dir)).size).toBe(0);
     await writeFile(
       path.join(dir, 'mutation.json'),
-      JSON.stringify({ equivalent: { 'EqualityOperator@4:19 i <= s.length': 'reads one past the end' } }),
+      JSON.stringify({ equivalent: { 'EqualityOperator@4:19-4:31 i <= s.length': 'reads one past the end' } }),
     );
-    expect([...(await loadEquivalents(dir)).keys()]).toEqual(['EqualityOperator@4:19 i <= s.length']);
-    await writeFile(path.join(dir, 'mutation.json'), JSON.stringify({ equivalent: { 'EqualityOperator@4:19 x': ' ' }, extra: 1 }));
+    expect([...(await loadEquivalents(dir)).keys()]).toEqual(['EqualityOperator@4:19-4:31 i <= s.length']);
+    await writeFile(
+      path.join(dir, 'mutation.json'),
+      JSON.stringify({ equivalent: { 'EqualityOperator@4:19-4:20 x': ' ', 'EqualityOperator@4:19 x': 'no end' }, extra: 1 }),
+    );
     await expect(loadEquivalents(dir)).rejects.toThrow(EquivalentsFileError);
-    await expect(loadEquivalents(dir)).rejects.toThrow(/equivalent\.EqualityOperator@4:19 x: say in one line.*Unrecognized key/);
+    await expect(loadEquivalents(dir)).rejects.toThrow(
+      /equivalent\.EqualityOperator@4:19-4:20 x: say in one line.*equivalent\.EqualityOperator@4:19 x: must be a mutant signature.*Unrecognized key/,
+    );
     await writeFile(path.join(dir, 'mutation.json'), '{');
     await expect(loadEquivalents(dir)).rejects.toThrow(/is not JSON/);
   });
@@ -150,23 +160,27 @@ describe('signatures and the equivalence file', () => {
 
 describe('readStrykerReport', () => {
   it('reads each mutant in source order and refuses what is not a report', () => {
-    const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 1 } });
+    const at = (line: number, column: number, endLine: number, endColumn: number) => ({
+      start: { line, column },
+      end: { line: endLine, column: endColumn },
+    });
+    const source = 'export function f(a: number, b: number) {\n  if (a < b) {\n    return a;\n  }\n  return b;\n}\n';
     const report = {
       schemaVersion: '1.0',
       files: {
         'reference/solution.ts': {
           language: 'typescript',
-          source: '',
+          source,
           mutants: [
-            { id: '1', mutatorName: 'EqualityOperator', replacement: 'a <= b', location: at(4, 19), status: 'Survived' },
-            { id: '0', mutatorName: 'BlockStatement', replacement: '{}', location: at(2, 52), status: 'Killed' },
+            { id: '1', mutatorName: 'EqualityOperator', replacement: 'a <= b', location: at(2, 7, 2, 12), status: 'Survived' },
+            { id: '0', mutatorName: 'BlockStatement', replacement: '{}', location: at(2, 14, 4, 4), status: 'Killed' },
           ],
         },
       },
     };
-    expect(readStrykerReport(report).map((m) => [m.id, m.line, m.column, m.mutator, m.replacement, m.status])).toEqual([
-      ['0', 2, 52, 'BlockStatement', '{}', 'Killed'],
-      ['1', 4, 19, 'EqualityOperator', 'a <= b', 'Survived'],
+    expect(readStrykerReport(report).map((m) => [m.id, m.line, m.column, m.mutator, m.original, m.replacement, m.status])).toEqual([
+      ['1', 2, 7, 'EqualityOperator', 'a < b', 'a <= b', 'Survived'],
+      ['0', 2, 14, 'BlockStatement', '{ return a; }', '{}', 'Killed'],
     ]);
     expect(() => readStrykerReport({ files: {} })).toThrow(/not a Stryker JSON report: schemaVersion/);
   });
