@@ -1,6 +1,6 @@
-import { defineSuites, expect, fail, sample, test, type Rng, type TestContext } from '@assay/sdk';
+import { defineSuites, expect, fail, sample, show, test, type Rng, type TestContext } from '@assay/sdk';
 
-/** The driver's own answer, for generated cases. */
+/** The rule, driver side: the first index whose character occurs exactly once, else -1. */
 function firstUnique(s: string): number {
   const counts = new Map<string, number>();
   for (let i = 0; i < s.length; i++) counts.set(s[i]!, (counts.get(s[i]!) ?? 0) + 1);
@@ -8,22 +8,26 @@ function firstUnique(s: string): number {
   return -1;
 }
 
-function show(s: string): string {
-  return s.length > 60 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} chars)` : JSON.stringify(s);
-}
+/** Answers by string; a list where strings repeat or look like integers (an object would list those first). */
+type Answers = Record<string, number> | Array<[string, number]>;
 
-async function check(ctx: TestContext, cases: Array<[string, number]>): Promise<void> {
-  for (const [s, want] of cases) {
-    if (firstUnique(s) !== want) throw new Error(`suite bug: ${show(s)} should give ${firstUnique(s)}`);
-    expect(await ctx.subject.call('firstUniqueChar', s), `firstUniqueChar(${show(s)})`).toBe(want);
+/** firstUniqueChar must give each string its answer, in order; each answer is checked against the rule first (a suite bug otherwise). */
+async function expectAnswers(ctx: TestContext, ...tables: Answers[]): Promise<void> {
+  const firstUniqueChar = ctx.fn<(s: string) => number>('firstUniqueChar');
+  for (const [s, want] of tables.flatMap((t) => (Array.isArray(t) ? t : Object.entries(t)))) {
+    if (firstUnique(s) !== want) throw new Error(`suite bug: ${show(s, 60)} should give ${firstUnique(s)}`);
+    expect(await firstUniqueChar(s), `firstUniqueChar(${show(s, 60)})`).toBe(want);
   }
 }
+const answers =
+  (...tables: Answers[]) =>
+  (ctx: TestContext) =>
+    expectAnswers(ctx, ...tables);
+/** Strings whose answers the rule gives. */
+const ruled = (strings: string[]): Array<[string, number]> => strings.map((s) => [s, firstUnique(s)]);
 
-function randomString(rng: Rng, length: number, alphabet: string): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[rng.int(0, alphabet.length - 1)];
-  return out;
-}
+const randomString = (rng: Rng, length: number, alphabet: string) =>
+  Array.from({ length }, () => alphabet[rng.int(0, alphabet.length - 1)]).join('');
 
 /**
  * `k` distinct characters twice over (two different shuffles), then one more distinct character:
@@ -36,109 +40,36 @@ function pairsThenUnique(rng: Rng, length: number, base = 0x4e00): string {
 }
 
 const correctness = [
-  sample('first unique character', async (ctx) => {
-    await check(ctx, [
-      ['swiss', 1],
-      ['level', 2],
-      ['x', 0],
-      ['abcabd', 2],
-    ]);
-  }),
-  sample('no unique character', async (ctx) => {
-    await check(ctx, [
-      ['aabb', -1],
-      ['', -1],
-      ['abab', -1],
-    ]);
-  }),
-  sample('case matters', async (ctx) => {
-    await check(ctx, [
-      ['aAa', 1],
-      ['Aa', 0],
-    ]);
-  }),
+  sample('first unique character', answers({ swiss: 1, level: 2, x: 0, abcabd: 2 })),
+  sample('no unique character', answers({ aabb: -1, '': -1, abab: -1 })),
+  sample('case matters', answers({ aAa: 1, Aa: 0 })),
 
-  test('every character repeats', async (ctx) => {
-    await check(ctx, [
-      ['zz', -1],
-      ['abcabc', -1],
-      ['abccba', -1],
-      ['aaaaaaa', -1],
-      ['xyzzyx', -1],
-    ]);
-  }),
-  test('the unique character comes last', async (ctx) => {
-    await check(ctx, [
-      ['aabbc', 4],
-      ['abcabcd', 6],
-      ['zyxzyxw', 6],
-      ['aaab', 3],
-    ]);
-  }),
-  test('a character repeated before and after', async (ctx) => {
-    await check(ctx, [
-      ['abaca', 1],
-      ['cbacb', 2],
-      ['aba', 1],
-      ['bab', 1],
-    ]);
-  }),
-  test('digits, spaces and punctuation are characters too', async (ctx) => {
-    await check(ctx, [
-      ['ba0b', 1],
-      ['z9z8', 1],
-      ['1121', 2],
-      ['a a', 1],
-      ['!?!', 1],
-      ['..,', 2],
-      ['10 01', 2],
-    ]);
-  }),
-  test('upper case and lower case differ', async (ctx) => {
-    await check(ctx, [
-      ['Hello', 0],
-      ['HHeelLo', 4],
-      ['AbBa', 0],
-      ['ZZz', 2],
-    ]);
-  }),
-  test('characters outside ASCII', async (ctx) => {
-    await check(ctx, [
-      ['ééa', 2],
-      ['日本日', 1],
-      ['çaç', 1],
-      ['ωΩω', 1],
-      ['ßss', 0],
-    ]);
-  }),
+  test('every character repeats', answers({ zz: -1, abcabc: -1, abccba: -1, aaaaaaa: -1, xyzzyx: -1 })),
+  test('the unique character comes last', answers({ aabbc: 4, abcabcd: 6, zyxzyxw: 6, aaab: 3 })),
+  test('a character repeated before and after', answers({ abaca: 1, cbacb: 2, aba: 1, bab: 1 })),
+  test(
+    'digits, spaces and punctuation are characters too',
+    answers({ ba0b: 1, z9z8: 1 }, [['1121', 2]], { 'a a': 1, '!?!': 1, '..,': 2, '10 01': 2 }),
+  ),
+  test('upper case and lower case differ', answers({ Hello: 0, HHeelLo: 4, AbBa: 0, ZZz: 2 })),
+  test('characters outside ASCII', answers({ ééa: 2, 日本日: 1, çaç: 1, ωΩω: 1, ßss: 0 })),
   test('long strings over a small alphabet', async (ctx) => {
-    const alphabet = 'abcdefghij';
-    const cases: Array<[string, number]> = [];
-    for (let i = 0; i < 5; i++) {
-      const s = randomString(ctx.rng, 10_000, alphabet);
+    const strings = Array.from({ length: 5 }, () => {
+      const s = randomString(ctx.rng, 10_000, 'abcdefghij');
       const at = ctx.rng.int(0, s.length);
-      const withUnique = s.slice(0, at) + 'Q' + s.slice(at);
-      cases.push([s, firstUnique(s)], [withUnique, firstUnique(withUnique)]);
-    }
-    await check(ctx, cases);
+      return [s, s.slice(0, at) + 'Q' + s.slice(at)];
+    });
+    await expectAnswers(ctx, ruled(strings.flat()));
   }),
   test('long strings where every character is different', async (ctx) => {
-    await check(ctx, [
-      [pairsThenUnique(ctx.rng, 4001), 4000],
-      [pairsThenUnique(ctx.rng, 4001, 0x100), 4000],
-    ]);
-    const s = pairsThenUnique(ctx.rng, 4001);
-    await check(ctx, [[s.slice(0, -1), -1]]);
+    await expectAnswers(ctx, { [pairsThenUnique(ctx.rng, 4001)]: 4000, [pairsThenUnique(ctx.rng, 4001, 0x100)]: 4000 });
+    await expectAnswers(ctx, { [pairsThenUnique(ctx.rng, 4001).slice(0, -1)]: -1 }); // the unique one cut off: all twins
   }),
   test('300 generated strings', async (ctx) => {
     const alphabets = ['ab', 'abc', 'aAbB', 'xyz012', 'a b.', 'αβγ', 'abcdefghijklmnopqrstuvwxyz'];
-    const cases: Array<[string, number]> = [];
-    for (let i = 0; i < 300; i++) {
-      const s = randomString(ctx.rng, ctx.rng.int(0, 25), alphabets[i % alphabets.length]!);
-      cases.push([s, firstUnique(s)]);
-    }
+    const cases = ruled(Array.from({ length: 300 }, (_, i) => randomString(ctx.rng, ctx.rng.int(0, 25), alphabets[i % alphabets.length]!)));
     if (!cases.some(([, r]) => r === -1) || !cases.some(([, r]) => r > 0)) fail('suite bug: generated cases are one-sided');
-    await check(ctx, cases);
+    await expectAnswers(ctx, cases);
   }),
 ];
 
@@ -152,12 +83,7 @@ const correctness = [
 function runsThenUnique(rng: Rng, length: number): string {
   const letters = rng.shuffle([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ']);
   const run = Math.floor((length - 1) / 4);
-  return (
-    letters
-      .slice(0, 4)
-      .map((c) => c.repeat(run))
-      .join('') + letters[4]!
-  );
+  return letters.slice(0, 4).reduce((s, c) => s + c.repeat(run), '') + letters[4]!;
 }
 
 export default defineSuites({
@@ -171,10 +97,7 @@ export default defineSuites({
       workload: (n, rng) => ({
         construct: null,
         setup: [],
-        measure: {
-          method: 'firstUniqueChar',
-          argsList: [[runsThenUnique(rng, n)], [runsThenUnique(rng, n)], [runsThenUnique(rng, n)]],
-        },
+        measure: { method: 'firstUniqueChar', argsList: [[runsThenUnique(rng, n)], [runsThenUnique(rng, n)], [runsThenUnique(rng, n)]] },
       }),
     },
   ],
