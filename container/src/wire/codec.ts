@@ -1,7 +1,7 @@
 /**
  * The value codec of the driver ↔ subject protocol: JSON with a few tagged forms.
  *   {$u:1} undefined (also symbols, and functions a side does not tag)
- *   {$n:'NaN'|'Infinity'|'-Infinity'} a non-finite number
+ *   {$n:'NaN'|'Infinity'|'-Infinity'|'-0'} a number JSON cannot carry (any other $n is undefined)
  *   {$big:'…'} a bigint (decoded only when it is 1–4000 decimal digits)
  *   {$ref:n} a subject-owned object · {$obj:n, methods:[…], callable} a driver-owned object
  *   {$esc:{…}} a plain object whose own keys look like a tag, so candidate data never passes for one
@@ -37,6 +37,11 @@ export interface WireError {
 }
 
 export const MAX_DEPTH = 64;
+/** Diagnostics a load failure may carry (esbuild's parser keeps as many). */
+export const MAX_DIAGNOSTICS = 50;
+
+/** The only `$n` texts: anything else could smuggle an ordinary number past a check. */
+const NUMBER_TAGS = new Set(['NaN', 'Infinity', '-Infinity', '-0']);
 
 export function encodeValue(value: unknown, codec: Codec): Encoded {
   return encode(value, codec, 0) as Encoded;
@@ -48,6 +53,8 @@ function encode(value: unknown, codec: Codec, depth: number): unknown {
     case 'undefined':
       return { $u: 1 };
     case 'number':
+      // JSON turns -0 into 0, and the SDK's toBe (Object.is) tells them apart.
+      if (Object.is(value, -0)) return { $n: '-0' };
       return Number.isFinite(value) ? value : { $n: String(value) };
     case 'bigint':
       return { $big: value.toString() };
@@ -83,7 +90,7 @@ export function decodeValue(value: unknown, codec: Codec, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => decodeValue(v, codec, depth + 1));
   const o = value as Record<string, unknown>;
   if ('$u' in o) return undefined;
-  if ('$n' in o) return Number(o.$n);
+  if ('$n' in o) return typeof o.$n === 'string' && NUMBER_TAGS.has(o.$n) ? Number(o.$n) : undefined;
   if ('$big' in o) return typeof o.$big === 'string' && /^-?\d{1,4000}$/.test(o.$big) ? BigInt(o.$big) : undefined;
   if ('$ref' in o || '$obj' in o) return codec.untag(o);
   const src = '$esc' in o && typeof o.$esc === 'object' && o.$esc !== null ? (o.$esc as Record<string, unknown>) : o;
@@ -102,17 +109,79 @@ export function decodeList(value: unknown, codec: Codec): unknown[] {
   return list;
 }
 
-/** What a thrown value becomes on the wire. Names and texts are capped; candidate throws may be anything. */
+/**
+ * What a thrown value becomes on the wire. Never throws: candidate throws may be anything
+ * (proxies, throwing getters, objects as names); names and texts are capped.
+ */
 export function errorToWire(e: unknown, maxLength = 2000): WireError {
-  if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
-    const err = e as Error & Pick<WireError, 'kind' | 'diagnostics'>;
-    return {
-      name: String(err.name ?? 'Error').slice(0, 100),
-      message: String(err.message ?? '').slice(0, maxLength),
-      stack: typeof err.stack === 'string' ? err.stack.slice(0, maxLength) : undefined,
-      ...(err.kind === 'compile' || err.kind === 'load' ? { kind: err.kind } : {}),
-      ...(Array.isArray(err.diagnostics) ? { diagnostics: err.diagnostics } : {}),
-    };
+  const read = (key: string) => readSafely(e, key);
+  if (!isErrorLike(e)) return { name: 'Error', message: `non-error thrown: ${safeText(e, maxLength)}` };
+  const name = read('name');
+  const stack = read('stack');
+  const kind = read('kind');
+  const diagnostics = read('diagnostics');
+  return {
+    name: name === undefined || name === null ? 'Error' : safeText(name, 100),
+    message: safeText(read('message') ?? '', maxLength),
+    stack: typeof stack === 'string' ? stack.slice(0, maxLength) : undefined,
+    ...(kind === 'compile' || kind === 'load' ? { kind } : {}),
+    ...(isArray(diagnostics) ? { diagnostics: copyDiagnostics(diagnostics as unknown[], maxLength) } : {}),
+  };
+}
+
+/** Copies of the first diagnostics, field by field: whatever they held, the copies are well-formed. */
+function copyDiagnostics(list: unknown[], maxLength: number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (let i = 0; i < Math.min(safeLength(list), MAX_DIAGNOSTICS); i++) {
+    const d = readSafely(list, i);
+    if (typeof d !== 'object' || d === null) continue;
+    const [file, line, column, message] = ['file', 'line', 'column', 'message'].map((k) => readSafely(d, k));
+    const int = (v: unknown) => (Number.isInteger(v) ? (v as number) : 0);
+    out.push({
+      file: typeof file === 'string' ? file.slice(0, 200) : '',
+      line: int(line),
+      column: int(column),
+      message: safeText(message ?? '', maxLength),
+    });
   }
-  return { name: 'Error', message: `non-error thrown: ${String(e).slice(0, maxLength)}` };
+  return out;
+}
+
+function readSafely(o: unknown, key: string | number): unknown {
+  try {
+    return typeof o === 'object' && o !== null ? (o as Record<string | number, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeLength(list: unknown[]): number {
+  const n = readSafely(list, 'length');
+  return typeof n === 'number' && n >= 0 ? n : 0;
+}
+
+function isErrorLike(e: unknown): boolean {
+  try {
+    return e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e);
+  } catch {
+    return false; // a proxy whose traps throw
+  }
+}
+
+function isArray(x: unknown): boolean {
+  try {
+    return Array.isArray(x);
+  } catch {
+    return false; // a revoked proxy
+  }
+}
+
+/** `String(x)` capped, or a placeholder when converting throws (null prototypes, throwing toString). */
+export function safeText(x: unknown, maxLength: number): string {
+  try {
+    const text = typeof x === 'string' ? x : String(x);
+    return typeof text === 'string' ? text.slice(0, maxLength) : '[unprintable]';
+  } catch {
+    return '[unprintable]';
+  }
 }

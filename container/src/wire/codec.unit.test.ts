@@ -41,6 +41,7 @@ describe('tags round-trip', () => {
     ['NaN', NaN, { $n: 'NaN' }],
     ['Infinity', Infinity, { $n: 'Infinity' }],
     ['-Infinity', -Infinity, { $n: '-Infinity' }],
+    ['-0 (JSON has no negative zero, and toBe tells it from 0)', -0, { $n: '-0' }],
     ['a bigint', 123n, { $big: '123' }],
     ['a negative bigint', -5n, { $big: '-5' }],
     ['a 4000-digit bigint', 10n ** 3999n, { $big: `1${'0'.repeat(3999)}` }],
@@ -61,9 +62,10 @@ describe('tags round-trip', () => {
     expect(roundTrip(value)).toEqual(value);
   });
 
-  it('-0 comes back as 0: JSON has no negative zero (as today)', () => {
-    expect(wire(-0)).toBe(0);
-    expect(Object.is(roundTrip(-0), 0)).toBe(true);
+  it('-0 inside structures comes back as -0', () => {
+    const [a, b] = roundTrip([-0, { z: -0 }]) as [number, { z: number }];
+    expect(Object.is(a, -0) && Object.is(b.z, -0)).toBe(true);
+    expect(Object.is(roundTrip(0), 0)).toBe(true);
   });
 
   it('$ref and $obj tags go to the codec, as received', () => {
@@ -175,15 +177,19 @@ describe('received tags are checked, not trusted', () => {
     ['a 4001-digit bigint', `{"$big":"1${'0'.repeat(4000)}"}`, undefined],
     ['$u with any value', '{"$u":0}', undefined],
     ['$u before other tags', '{"$u":1,"$ref":2}', undefined],
-    ['$n that is not a non-finite name (as today: Number())', '{"$n":"1"}', 1],
-    ['$n that is garbage', '{"$n":"x"}', NaN],
+    ['$n that is an ordinary number', '{"$n":"1"}', undefined],
+    ['$n that Number() would read as 0', '{"$n":""}', undefined],
+    ['$n that is garbage', '{"$n":"x"}', undefined],
+    ['$n that is a number', '{"$n":5}', undefined],
+    ['$n that is a list', '{"$n":["NaN"]}', undefined],
+    ['$n of -0', '{"$n":"-0"}', -0],
     ['$esc that is not an object (as today: kept as data)', '{"$esc":5}', { $esc: 5 }],
   ])('%s', (_, text, expected) => {
     expect(decodeValue(JSON.parse(text), codec)).toEqual(expected);
   });
 
-  it('a $n object that cannot become a number throws (as today)', () => {
-    expect(() => decodeValue(JSON.parse('{"$n":{"valueOf":1,"toString":1}}'), codec)).toThrow(TypeError);
+  it('a $n object that cannot become a number is undefined, not a throw', () => {
+    expect(decodeValue(JSON.parse('{"$n":{"valueOf":1,"toString":1}}'), codec)).toBeUndefined();
   });
 
   it('decodeList wants a list', () => {
@@ -237,7 +243,13 @@ describe('errorToWire', () => {
       diagnostics: d,
     });
     expect(errorToWire(Object.assign(new Error('x'), { kind: 'load' }))).toMatchObject({ kind: 'load' });
-    expect(errorToWire({ message: 'm', kind: 'compile', diagnostics: [1] })).toMatchObject({ diagnostics: [1] });
+  });
+
+  it('copies diagnostics field by field, capped, so they are always well-formed', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({ file: 'f'.repeat(500), line: i, column: 1.5, message: { toString: () => 'm' } }));
+    const out = errorToWire({ message: 'm', kind: 'compile', diagnostics: [1, null, ...many] });
+    expect(out.diagnostics).toHaveLength(48); // the first 50 entries, less the two that are not objects
+    expect(out.diagnostics![0]).toEqual({ file: 'f'.repeat(200), line: 0, column: 0, message: 'm' });
   });
 
   it('honours maxLength', () => {
@@ -245,26 +257,54 @@ describe('errorToWire', () => {
     expect(errorToWire('abcdef', 3).message).toBe('non-error thrown: abc');
   });
 
-  // These throw out of errorToWire itself: a subject that sends such a throw dies of an
-  // unhandled rejection (a crash), and the driver's call fails with the subject gone.
-  it.each<[string, unknown]>([
-    ['a null-prototype object', Object.create(null)],
-    ['a message with a null prototype', { message: Object.create(null) }],
-    ['a name with a null prototype', { message: 'm', name: Object.create(null) }],
-    ['a name whose toString throws', { message: 'm', name: { toString: () => ({}) } }],
-    ['a throwing message getter', throwingGetter],
+  // Candidate code throws these on purpose: describing them must never throw (the subject would
+  // die of it, and on the driver a throw here would escape the channel).
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const hostile = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+      has() {
+        throw new Error('trap');
+      },
+      getPrototypeOf() {
+        throw new Error('trap');
+      },
+    },
+  );
+  it.each<[string, unknown, Record<string, unknown>]>([
+    ['a null-prototype object', Object.create(null), { name: 'Error', message: 'non-error thrown: [unprintable]' }],
+    ['a message with a null prototype', { message: Object.create(null) }, { name: 'Error', message: '[unprintable]' }],
+    ['a name with a null prototype', { message: 'm', name: Object.create(null) }, { name: '[unprintable]', message: 'm' }],
+    ['a name whose toString throws', { message: 'm', name: { toString: () => ({}) } }, { name: '[unprintable]', message: 'm' }],
+    ['a throwing message getter', throwingGetter, { name: 'Error', message: '' }],
+    ['a proxy whose traps all throw', hostile, { name: 'Error', message: 'non-error thrown: [unprintable]' }],
+    ['a revoked proxy', revoked.proxy, { name: 'Error', message: 'non-error thrown: [unprintable]' }],
     [
-      'a proxy whose has trap throws',
-      new Proxy(
-        {},
-        {
-          has() {
-            throw new Error('trap');
+      'an Error whose getters throw',
+      Object.create(Error.prototype, {
+        message: { value: 'x' },
+        name: {
+          get() {
+            throw new Error('n');
           },
         },
-      ),
+        stack: {
+          get() {
+            throw new Error('s');
+          },
+        },
+      }) as Error,
+      { name: 'Error', message: 'x', stack: undefined },
     ],
-  ])('%s throws (as today)', (_, thrown) => {
-    expect(() => errorToWire(thrown)).toThrow();
+    ['a name that is a huge string', { message: 'm', name: 'n'.repeat(1e6) }, { name: 'n'.repeat(100) }],
+    ['diagnostics behind a revoked proxy', { message: 'm', diagnostics: revoked.proxy }, { message: 'm' }],
+  ])('%s is described, never thrown', (_, thrown, expected) => {
+    const out = errorToWire(thrown);
+    expect(out).toMatchObject(expected);
+    expect(() => JSON.stringify(out)).not.toThrow();
   });
 });
