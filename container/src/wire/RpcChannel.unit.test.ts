@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Encoded, WireError } from './codec';
 import type { DriverOps, SubjectOps } from './ops';
-import { type Handlers, type PeerChecks, RpcChannel, TRUSTED_PEER } from './RpcChannel';
+import { type ChannelLimits, type Handlers, type PeerChecks, ProtocolError, RpcChannel, TRUSTED_PEER } from './RpcChannel';
 
 /** Served by the trusting side (like the subject). */
 type Worker = {
@@ -22,12 +22,16 @@ type Worker = {
 /** Served by the checking side (like the driver). */
 type Boss = {
   add: { body: { a: number; b: number }; value: number };
+  hang: { body: Record<string, never>; value: null };
 };
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isWireError = (x: unknown): x is WireError => isRecord(x) && typeof x.name === 'string' && typeof x.message === 'string';
 const bossChecks: PeerChecks<Boss, Worker> = {
-  requests: { add: (x): x is Boss['add']['body'] => isRecord(x) && typeof x.a === 'number' && typeof x.b === 'number' },
+  requests: {
+    add: (x): x is Boss['add']['body'] => isRecord(x) && typeof x.a === 'number' && typeof x.b === 'number',
+    hang: (x): x is Boss['hang']['body'] => isRecord(x),
+  },
   answers: {
     double: (x): x is number => typeof x === 'number',
     fail: (x): x is null => x === null,
@@ -85,7 +89,7 @@ async function until(cond: () => boolean, ms = 2000): Promise<void> {
 }
 
 /** A trusting worker on one socket and a checking boss on the other. */
-async function pair(maxLineBytes?: number) {
+async function pair(limits: Partial<ChannelLimits> = {}) {
   const [ws, bs] = await socketPair();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -117,9 +121,10 @@ async function pair(maxLineBytes?: number) {
         await sleep(Math.random() * 5);
         return a + b;
       },
+      hang: () => new Promise(() => {}),
     },
     bossChecks,
-    maxLineBytes,
+    limits,
   );
   return { worker, boss, ws, bs, maxInFlight: () => maxInFlight };
 }
@@ -261,7 +266,7 @@ describe('line length cap', () => {
   };
 
   it('a line at the cap is accepted; many short lines in one chunk are fine', async () => {
-    const { boss, ws } = await pair(cap);
+    const { boss, ws } = await pair({ maxLineBytes: cap });
     expect(lineOf(cap)).toHaveLength(cap);
     ws.write(`${lineOf(cap)}\n${`${lineOf(100)}\n`.repeat(50)}`);
     expect(await boss.request('double', { n: 3, viaPeer: false })).toEqual({ ok: true, value: 6 });
@@ -269,17 +274,134 @@ describe('line length cap', () => {
   });
 
   it('a complete line over the cap closes the channel', async () => {
-    const { boss, ws } = await pair(cap);
+    const { boss, ws } = await pair({ maxLineBytes: cap });
     const pending = boss.request('never', {});
     ws.write(`${lineOf(cap + 1)}\n`);
     await expect(pending).rejects.toThrow('protocol line too long');
   });
 
   it('an unfinished line over the cap closes the channel before its end arrives', async () => {
-    const { boss, ws } = await pair(cap);
+    const { boss, ws } = await pair({ maxLineBytes: cap });
     const pending = boss.request('never', {});
     for (let i = 0; i < 30; i++) ws.write('x'.repeat(50));
     await expect(pending).rejects.toThrow('protocol line too long');
+  });
+});
+
+describe('line length cap, in bytes', () => {
+  it('counts UTF-8 bytes, not characters', async () => {
+    const { boss, ws } = await pair({ maxLineBytes: 1000 });
+    const pending = boss.request('never', {});
+    // 600 characters, 1200 bytes: under a cap in characters, over the cap in bytes.
+    ws.write(`{"t":"res","id":999,"ok":true,"value":"${'é'.repeat(600)}"}\n`);
+    await expect(pending).rejects.toThrow('protocol line too long');
+  });
+
+  it('a multi-byte character split across chunks arrives whole', async () => {
+    const { boss, ws } = await pair();
+    const text = `{"t":"req","id":1,"op":"add","a":1,"b":2,"pad":"${'é'.repeat(10)}"}\n`;
+    const bytes = Buffer.from(text);
+    ws.removeAllListeners('data');
+    const seen = lines(ws);
+    ws.write(bytes.subarray(0, 50)); // cuts an é in two
+    await sleep(20);
+    ws.write(bytes.subarray(50));
+    await until(() => seen.length === 1);
+    expect(seen[0]).toEqual({ t: 'res', id: 1, ok: true, value: 3 });
+    expect(boss.closed).toBe(false);
+  });
+});
+
+describe('lines refused before they are parsed', () => {
+  it.each<[string, string, string]>([
+    ['a million nested brackets', `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`, 'protocol corrupted: a line nests too deeply'],
+    ['deeply nested objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, 'protocol corrupted: a line nests too deeply'],
+    ['a flat list of a million empty objects', `[${'{},'.repeat(1_000_000)}{}]`, 'protocol corrupted: a line holds too many values'],
+  ])('%s', async (_, line, reason) => {
+    const { boss, ws } = await pair({ maxLineBytes: 8 * 1024 * 1024, maxContainers: 10_000 });
+    const pending = boss.request('never', {});
+    ws.removeAllListeners('data');
+    ws.write(`${line}\n`);
+    await expect(pending).rejects.toThrow(reason);
+    await expect(pending).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  it('brackets inside strings do not count, escaped quotes included', async () => {
+    const { boss, ws } = await pair({ maxNesting: 4 });
+    ws.write(`{"t":"res","id":999,"ok":true,"value":"${'[{'.repeat(1000)}\\"${'[['.repeat(1000)}\\\\"}\n`);
+    expect(await boss.request('double', { n: 3, viaPeer: false })).toEqual({ ok: true, value: 6 });
+    expect(boss.closed).toBe(false);
+  });
+
+  it('a check that throws closes the channel instead of escaping the stream event', async () => {
+    const [bs, raw] = await socketPair();
+    const throwing: PeerChecks<Boss, Worker> = {
+      ...bossChecks,
+      answers: {
+        ...bossChecks.answers,
+        double: (_x): _x is number => {
+          throw new Error('a bug in a check');
+        },
+      },
+    };
+    const boss = new RpcChannel<Boss, Worker>(bs, { add: async () => 0, hang: () => new Promise(() => {}) }, throwing);
+    const pending = boss.request('double', { n: 1, viaPeer: false });
+    raw.write('{"t":"res","id":1,"ok":true,"value":2}\n');
+    await expect(pending).rejects.toThrow('protocol corrupted: a bug in a check');
+  });
+});
+
+describe('a peer that floods or never reads', () => {
+  const request = (id: number) => `{"t":"req","id":${id},"op":"add","a":1,"b":${id}}\n`;
+
+  it('requests past the in-flight limit close the channel', async () => {
+    const { boss, ws } = await pair({ maxInFlight: 50 });
+    const pending = boss.request('never', {});
+    ws.removeAllListeners('data');
+    ws.write(Array.from({ length: 51 }, (_, i) => `{"t":"req","id":${i + 1},"op":"hang"}\n`).join(''));
+    await expect(pending).rejects.toThrow('protocol: too many requests in flight');
+  });
+
+  it('so do requests whose lines add up past the in-flight byte limit', async () => {
+    const { boss, ws } = await pair({ maxInFlightBytes: 10_000 });
+    const pending = boss.request('never', {});
+    ws.removeAllListeners('data');
+    const pad = 'x'.repeat(1000);
+    ws.write(Array.from({ length: 11 }, (_, i) => `{"t":"req","id":${i + 1},"op":"hang","pad":"${pad}"}\n`).join(''));
+    await expect(pending).rejects.toThrow('protocol: too many requests in flight');
+  });
+
+  it('a peer that never reads its answers makes the checking side stop reading, not buffer them', async () => {
+    const pauseAt = 64 * 1024;
+    const { boss, ws, bs } = await pair({ writeBuffer: { pauseAt, max: 16 * 1024 * 1024 } });
+    ws.removeAllListeners('data');
+    ws.pause(); // the flooding side reads nothing
+    // 200k requests (about 8 MB), written as fast as the socket takes them.
+    const flood = Array.from({ length: 200_000 }, (_, i) => request(i + 1)).join('');
+    ws.write(flood);
+    await sleep(500);
+    expect(boss.closed).toBe(false);
+    // What the boss holds stays near the pause mark: a chunk's answers past it at most.
+    expect(bs.writableLength).toBeLessThan(pauseAt + 1024 * 1024);
+    expect(ws.writableLength).toBeGreaterThan(0); // backpressure reached the flooding side
+    // Once the peer reads, everything is answered.
+    const seen = lines(ws);
+    ws.resume();
+    await until(() => seen.length === 200_000, 60_000);
+    const answers = seen as { id: number; ok: boolean; value: number }[];
+    expect(new Set(answers.map((a) => a.id)).size).toBe(200_000);
+    expect(answers.every((a) => a.ok && a.value === a.id + 1)).toBe(true);
+    expect(boss.closed).toBe(false);
+  });
+
+  it("the checking side's own requests piling up unread close the channel", async () => {
+    const { boss, ws } = await pair({ writeBuffer: { pauseAt: 64 * 1024, max: 1024 * 1024 } });
+    ws.removeAllListeners('data');
+    ws.pause();
+    // 2000 requests of 1 kB each: the test's own calls, as a test could send them.
+    const body = { n: 1, viaPeer: false, pad: 'y'.repeat(1000) } as Worker['double']['body'];
+    const calls = Array.from({ length: 2000 }, () => boss.request('double', body));
+    for (const p of calls) await expect(p).rejects.toThrow('protocol: the peer does not read its answers');
   });
 });
 
