@@ -16,11 +16,12 @@ import {
   type ProgressEvent,
   type Result,
 } from '@assay/contracts';
-import { findStaticHints } from './analysis/staticHints';
-import { TypeChecker, type TypeCheckOutcome } from './analysis/TypeChecker';
+import { markStaticHints } from './analysis/staticHints';
+import { SourceAnalyzer, type HintsOutcome, type TypeCheckOutcome } from './analysis/SourceAnalyzer';
 import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from '@assay/container/wire';
 import { ContainerReaper, RunnerImage, SandboxRunner, type RunOutcome } from './runner';
 import { fnv1a } from '@assay/sdk';
+import { storable } from './storable';
 import { decideVerdict } from './verdict';
 
 export const GRADER_VERSION = '0.1.0';
@@ -68,7 +69,7 @@ export class Grader {
     private readonly reaper: ContainerReaper,
     private readonly image: string,
     private readonly logger: Logger,
-    private readonly typeChecker = new TypeChecker(),
+    private readonly analyzer = new SourceAnalyzer(),
   ) {}
 
   /** Connects to Docker, builds the runner image if it is missing, removes leftover containers. */
@@ -84,7 +85,7 @@ export class Grader {
     const grader = new Grader(docker, new SandboxRunner(docker, logger), new ContainerReaper(docker, logger), image, logger);
     await grader.reapOrphans();
     // Parse the TypeScript libraries now, not during the first submission.
-    void grader.typeChecker.check([{ path: 'warm-up.ts', content: 'export {};\n' }]);
+    void grader.analyzer.typeCheck([{ path: 'warm-up.ts', content: 'export {};\n' }]);
     return grader;
   }
 
@@ -101,7 +102,7 @@ export class Grader {
   }
 
   async close(): Promise<void> {
-    await this.typeChecker.close();
+    await this.analyzer.close();
   }
 
   async grade(req: GradeRequest, opts: GradeOptions = {}): Promise<Result> {
@@ -115,7 +116,11 @@ export class Grader {
       manifest,
       suitesBundle: req.problem.suitesBundle,
       candidate: { language: req.language, files, entry: manifest.entry[req.language]! },
-      reference: manifest.suites.latency ? { ...req.problem.reference, entry: req.problem.reference.files[0]!.path } : null,
+      // The timing suites check every timed result against the reference's, and time it next to the candidate.
+      reference:
+        manifest.suites.latency || manifest.suites.complexity
+          ? { ...req.problem.reference, entry: req.problem.reference.files[0]!.path }
+          : null,
     };
 
     let report: DriverReport | undefined;
@@ -135,9 +140,10 @@ export class Grader {
     };
 
     log.info({ language: req.language, files: files.length }, 'grading started');
-    // Types are checked on the host while the sandbox runs (esbuild there only strips them).
+    // Types are checked (esbuild in the sandbox only strips them) and hints found on the host while the sandbox runs.
     const typeCheck: Promise<TypeCheckOutcome> =
-      req.language === 'typescript' ? this.typeChecker.check(files) : Promise.resolve({ ok: true, diagnostics: [] });
+      req.language === 'typescript' ? this.analyzer.typeCheck(files) : Promise.resolve({ ok: true, diagnostics: [] });
+    const hints = this.analyzer.staticHints(files);
     const run = await this.runner.run({
       image: this.image,
       cmd: [IMAGE_PATHS.node, IMAGE_PATHS.driver, JSON.stringify(earlyStartOf(manifest))],
@@ -158,8 +164,11 @@ export class Grader {
     if (!types.ok) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
     if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok)
       report = withTypeErrors(report, types.diagnostics);
+    const found = await hints;
+    if (!found.ok) log.warn({ reason: found.reason }, 'static hints could not be found; the result has none');
 
-    const result = assembleResult(req, files, report, run, internal, startedAt);
+    // One pass over every string: PostgreSQL's jsonb refuses NUL characters and lone surrogates.
+    const result = storable(assembleResult(req, report, run, internal, startedAt, found));
     log.info({ verdict: result.verdict, score: result.score, wallMs: result.resources.wallMs }, 'grading finished');
     opts.onProgress?.({ stage: 'finished', verdict: result.verdict, score: result.score });
     return ResultSchema.parse(result);
@@ -169,11 +178,11 @@ export class Grader {
 /** The result: the verdict, then everything the driver reported and the host saw. */
 function assembleResult(
   req: GradeRequest,
-  files: SourceFile[],
   report: DriverReport | undefined,
   run: RunOutcome,
   internal: string | undefined,
   startedAt: string,
+  hints: HintsOutcome,
 ): Result {
   const { manifest } = req.problem;
   const decision = decideVerdict(report, run, internal);
@@ -188,7 +197,7 @@ function assembleResult(
     suites: report?.suites ?? [],
     latency: report?.latency ?? [],
     complexity,
-    staticHints: report?.compile.ok === false ? [] : findStaticHints(files, complexity),
+    staticHints: report?.compile.ok === false || !hints.ok ? [] : markStaticHints(hints.found, complexity),
     compile: report?.compile ?? { ok: true, diagnostics: [] },
     resources: {
       cpuMs: report?.cpuMs ?? run.cpuMs ?? 0,

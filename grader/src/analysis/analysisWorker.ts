@@ -1,17 +1,23 @@
 /**
- * Runs in a worker thread (see TypeChecker): type-checks a TypeScript submission with the
- * compiler API. The compiler host serves only the submission's files (from memory) and the
- * TypeScript and @types libraries: candidate imports cannot make it read anything else on the
- * host. Library files are parsed once and reused across checks.
+ * Runs in a worker thread (see SourceAnalyzer), one job at a time: the static hints scan, and the
+ * type check of a TypeScript submission with the compiler API. The compiler host serves only the
+ * submission's files (from memory) and the TypeScript and @types libraries: candidate imports
+ * cannot make it read anything else on the host. Library files are parsed once and reused.
  */
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as TS from 'typescript';
+import { scanStaticHints } from './staticHints';
 
-interface Request {
+export type AnalysisKind = 'types' | 'hints';
+
+export interface AnalysisRequest {
   id: number;
+  kind: AnalysisKind;
   files: { path: string; content: string }[];
 }
+
+export type AnalysisReply = { id: number; value: unknown } | { id: number; error: string };
 
 const { typescriptPath, typeRoots } = workerData as { typescriptPath: string; typeRoots: string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,7 +46,7 @@ const options: TS.CompilerOptions = {
 
 const libCache = new Map<string, TS.SourceFile | undefined>();
 
-function check(req: Request) {
+function check(req: AnalysisRequest) {
   const own = new Map(req.files.map((f) => [path.posix.join(ROOT, f.path), f.content]));
   const host: TS.CompilerHost = {
     getSourceFile(fileName, languageVersion) {
@@ -78,15 +84,19 @@ function check(req: Request) {
         file: path.posix.relative(ROOT, d.file!.fileName),
         line: line + 1,
         column: character + 1,
-        message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+        // Capped: a message can print a type of any size.
+        message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`.slice(0, 2000),
       };
     });
 }
 
-parentPort!.on('message', (req: Request) => {
+parentPort!.on('message', (req: AnalysisRequest) => {
+  let reply: AnalysisReply;
   try {
-    parentPort!.postMessage({ id: req.id, diagnostics: check(req) });
+    reply = { id: req.id, value: req.kind === 'types' ? check(req) : scanStaticHints(req.files) };
   } catch (e) {
-    parentPort!.postMessage({ id: req.id, error: (e as Error).message });
+    // A stack overflow on absurdly nested code lands here too: that job fails, the worker lives on.
+    reply = { id: req.id, error: e instanceof Error ? e.message : String(e) };
   }
+  parentPort!.postMessage(reply);
 });

@@ -27,11 +27,7 @@ const LOOPS = new Set([
   ts.SyntaxKind.DoStatement,
 ]);
 
-interface Found {
-  hint: Omit<StaticHint, 'status'>;
-  /** The method the pattern sits in, if any (matched against probed operations). */
-  method: string | undefined;
-}
+const MAX_HINTS = 50;
 
 function enclosingMethod(node: ts.Node): string | undefined {
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
@@ -56,11 +52,12 @@ function isInConstructor(node: ts.Node): boolean {
   return false;
 }
 
-function scan(file: string, text: string): Found[] {
+function scan(file: string, text: string): FoundHint[] {
   const kind = /\.(m|c)?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, kind);
-  const found: Found[] = [];
+  const found: FoundHint[] = [];
   const at = (node: ts.Node, pattern: string, message: string) => {
+    if (found.length >= MAX_HINTS) return;
     const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
     found.push({ hint: { file, line, pattern, message }, method: enclosingMethod(node) });
   };
@@ -80,17 +77,32 @@ function scan(file: string, text: string): Found[] {
   return found;
 }
 
+/** A pattern found in the code, before any measurement says whether it matters. */
+export interface FoundHint {
+  hint: Omit<StaticHint, 'status'>;
+  /** The method the pattern sits in, if any (matched against probed operations). */
+  method: string | undefined;
+}
+
 /**
- * Scans the candidate's files; a hint in a method whose probe measured a class worse than
- * expected becomes `confirmed`.
+ * Scans the candidate's files. It parses candidate code, so the host runs it in the analysis
+ * worker (see SourceAnalyzer), where a pathological file costs a bounded heap, stack and time.
  */
-export function findStaticHints(files: { path: string; content: string }[], complexity: ComplexityResult[]): StaticHint[] {
+export function scanStaticHints(files: { path: string; content: string }[]): FoundHint[] {
+  const found: FoundHint[] = [];
+  for (const f of files) if (/\.(m|c)?(t|j)s$/.test(f.path)) found.push(...scan(f.path, f.content));
+  return found.slice(0, MAX_HINTS);
+}
+
+/** A hint in a method whose probe measured a class worse than expected becomes `confirmed`. */
+export function markStaticHints(found: FoundHint[], complexity: ComplexityResult[]): StaticHint[] {
   const slow = new Set(complexity.filter((c) => compareClasses(c.class, c.expected) > 0).map((c) => c.operation));
-  const hints: StaticHint[] = [];
-  for (const f of files) {
-    if (!/\.(m|c)?(t|j)s$/.test(f.path)) continue;
-    for (const { hint, method } of scan(f.path, f.content))
-      hints.push({ ...hint, status: method !== undefined && slow.has(method) ? 'confirmed' : 'potential' });
-  }
-  return hints.slice(0, 50);
+  return found
+    .slice(0, MAX_HINTS)
+    .map(({ hint, method }) => ({ ...hint, status: method !== undefined && slow.has(method) ? 'confirmed' : 'potential' }));
+}
+
+/** Both at once, in this thread: for callers that trust the code they scan. */
+export function findStaticHints(files: { path: string; content: string }[], complexity: ComplexityResult[]): StaticHint[] {
+  return markStaticHints(scanStaticHints(files), complexity);
 }
