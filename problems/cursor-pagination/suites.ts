@@ -1,25 +1,39 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type Rng, type TestContext } from '@assay/sdk';
+import {
+  defineSuites,
+  expect,
+  expectRejects,
+  fail,
+  outcome,
+  sample,
+  test,
+  type ProbeDef,
+  type Remote,
+  type Rng,
+  type TestContext,
+} from '@assay/sdk';
 
-interface Row {
-  id: string;
-  createdAt: number;
-  [field: string]: unknown;
-}
-interface Page {
-  items: Row[];
-  nextCursor: string | null;
+type Row = { id: string; createdAt: number; [field: string]: unknown };
+type PageRequest = { limit: number; cursor?: string | null; afterId?: string };
+type Page = { items: Row[]; nextCursor: string | null };
+interface Feed {
+  readonly size: number;
+  insert(row: Row): void;
+  delete(id: string): boolean;
+  page(request: PageRequest): Page;
 }
 type Key = readonly [number, string];
 
 const T0 = 1_700_000_000_000;
+const row = (id: string, minute: number, extra: Record<string, unknown> = {}): Row => ({ id, createdAt: T0 + minute * 60_000, ...extra });
+const keyOf = (r: Row): Key => [r.createdAt, r.id];
+const ids = (rows: Row[]) => rows.map((r) => r.id);
 
 /** Newest first: createdAt descending, then id descending (plain string comparison). */
 function before(a: Key, b: Key): boolean {
   return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
 }
-const keyOf = (r: Row): Key => [r.createdAt, r.id];
 
-/** The specification, kept on the driver side. */
+/** The specification: the rows in feed order. */
 class Model {
   rows: Row[] = [];
   insert(r: Row): void {
@@ -27,11 +41,9 @@ class Model {
     while (i < this.rows.length && before(keyOf(this.rows[i]!), keyOf(r))) i++;
     this.rows.splice(i, 0, r);
   }
-  delete(id: string): boolean {
+  delete(id: string): void {
     const i = this.rows.findIndex((r) => r.id === id);
-    if (i < 0) return false;
-    this.rows.splice(i, 1);
-    return true;
+    if (i >= 0) this.rows.splice(i, 1);
   }
   /** The page after position `after` (null: from the start). */
   page(after: Key | null, limit: number): { items: Row[]; more: boolean } {
@@ -40,24 +52,17 @@ class Model {
   }
 }
 
-async function getPage(feed: RemoteObject, req: Record<string, unknown>, what: string): Promise<Page> {
-  let p: unknown;
-  try {
-    p = await feed.call('page', req);
-  } catch (e) {
-    const err = e as { remote?: boolean; remoteName?: string; message?: string };
-    if (err?.remote) fail(`${what}: page(${JSON.stringify(req)}) threw ${err.remoteName}: ${err.message}`);
-    throw e;
-  }
-  const page = p as Page;
+/** A page, or a wrong answer saying what page() threw or returned instead. */
+async function getPage(feed: Remote<Feed>, req: PageRequest, what: string): Promise<Page> {
+  const got = await outcome(feed.page(req));
+  if ('error' in got) fail(`${what}: page(${JSON.stringify(req)}) threw ${got.error}: ${got.message}`);
+  const page = got.ok;
   if (!page || !Array.isArray(page.items) || !(page.nextCursor === null || typeof page.nextCursor === 'string'))
-    fail(`${what}: page() must return { items: Row[], nextCursor: string | null }`, '{ items, nextCursor }', p);
+    fail(`${what}: page() must return { items: Row[], nextCursor: string | null }`, '{ items, nextCursor }', page);
   return page;
 }
 
-const ids = (rows: Row[]) => rows.map((r) => r.id);
-
-/** Checks one candidate page against the model: same rows in the same order, nextCursor null exactly at the end. */
+/** Same rows in the same order as the model, nextCursor null exactly at the end. */
 function checkPage(got: Page, want: { items: Row[]; more: boolean }, what: string): void {
   expect(ids(got.items), `${what}: ids of the items`).toEqual(ids(want.items));
   expect(got.items, `${what}: items`).toEqual(want.items);
@@ -65,33 +70,39 @@ function checkPage(got: Page, want: { items: Row[]; more: boolean }, what: strin
   if (!want.more && got.nextCursor !== null) fail(`${what}: nextCursor should be null, no row comes after this page`, null, got.nextCursor);
 }
 
-async function setupFeed(ctx: TestContext, rows: Row[]): Promise<{ feed: RemoteObject; model: Model }> {
-  const feed = await ctx.subject.construct('Feed');
+/** The candidate's feed and the model, changed together (the candidate first). */
+async function feedOf(ctx: TestContext, rows: Row[]) {
+  const feed = await ctx.construct<Feed>('Feed');
   const model = new Model();
-  for (const r of rows) {
-    await feed.call('insert', r);
-    model.insert(r);
-  }
-  return { feed, model };
+  const both = {
+    feed,
+    model,
+    async insert(...added: Row[]) {
+      for (const r of added) {
+        await feed.insert(r);
+        model.insert(r);
+      }
+    },
+    /** What the candidate's delete answered. */
+    async remove(id: string) {
+      const removed = await feed.delete(id);
+      model.delete(id);
+      return removed;
+    },
+  };
+  await both.insert(...rows);
+  return both;
 }
+type Both = Awaited<ReturnType<typeof feedOf>>;
 
-/**
- * Walks the whole feed page by page, comparing each page with the model. `between` may change
- * the feed (and the model) before each following page.
- */
-async function walk(
-  feed: RemoteObject,
-  model: Model,
-  limit: number,
-  between?: (pageNo: number, lastKey: Key) => Promise<void>,
-): Promise<Row[]> {
+/** The whole feed page by page, each page checked; `between` may change both before the next page. */
+async function walk(w: Pick<Both, 'feed' | 'model'>, limit: number, between?: (pageNo: number, last: Key) => Promise<void>) {
   const seen: Row[] = [];
   let cursor: string | null = null;
   let after: Key | null = null;
   for (let pageNo = 1; pageNo <= 10_000; pageNo++) {
-    const got = await getPage(feed, cursor === null ? { limit } : { limit, cursor }, `page ${pageNo}`);
-    const want = model.page(after, limit);
-    checkPage(got, want, `page ${pageNo}`);
+    const got = await getPage(w.feed, cursor === null ? { limit } : { limit, cursor }, `page ${pageNo}`);
+    checkPage(got, w.model.page(after, limit), `page ${pageNo}`);
     seen.push(...got.items);
     if (got.nextCursor === null) return seen;
     cursor = got.nextCursor;
@@ -104,25 +115,190 @@ async function walk(
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function randomId(rng: Rng, used: Set<string>): string {
   for (;;) {
-    let s = '';
-    const len = rng.int(2, 7);
-    for (let i = 0; i < len; i++) s += ALNUM[rng.int(0, ALNUM.length - 1)];
-    if (!used.has(s)) {
-      used.add(s);
-      return s;
+    const id = Array.from({ length: rng.int(2, 7) }, () => ALNUM[rng.int(0, ALNUM.length - 1)]).join('');
+    if (!used.has(id)) {
+      used.add(id);
+      return id;
     }
   }
 }
-
 function randomRow(rng: Rng, used: Set<string>, spanMinutes: number): Row {
   const id = randomId(rng, used);
-  const row: Row = { id, createdAt: T0 + rng.int(0, spanMinutes) * 60_000 };
-  if (rng.next() < 0.5) row.title = `order ${id}`;
-  if (rng.next() < 0.3) row.total = { cents: rng.int(1, 99_999), currency: 'EUR' };
-  return row;
+  const r: Row = { id, createdAt: T0 + rng.int(0, spanMinutes) * 60_000 };
+  if (rng.next() < 0.5) r.title = `order ${id}`;
+  if (rng.next() < 0.3) r.total = { cents: rng.int(1, 99_999), currency: 'EUR' };
+  return r;
 }
+const randomRows = (rng: Rng, n: number, span: number, used = new Set<string>()) =>
+  Array.from({ length: n }, () => randomRow(rng, used, span));
+const minutes = (n: number, id = (i: number) => `r${i}`, step = 1) => Array.from({ length: n }, (_, i) => row(id(i), i * step));
 
-const row = (id: string, minute: number, extra: Record<string, unknown> = {}): Row => ({ id, createdAt: T0 + minute * 60_000, ...extra });
+const correctness = [
+  sample('pages through the rows newest first', async (ctx) => {
+    const { feed } = await feedOf(ctx, [row('a', 1), row('b', 2), row('c', 3), row('d', 4), row('e', 5), row('f', 6), row('g', 7)]);
+    const p1 = await getPage(feed, { limit: 3 }, 'page 1');
+    expect(ids(p1.items), 'page 1 ids').toEqual(['g', 'f', 'e']);
+    expect(typeof p1.nextCursor, 'page 1 nextCursor').toBe('string');
+    const p2 = await getPage(feed, { limit: 3, cursor: p1.nextCursor }, 'page 2');
+    expect(ids(p2.items), 'page 2 ids').toEqual(['d', 'c', 'b']);
+    const p3 = await getPage(feed, { limit: 3, cursor: p2.nextCursor }, 'page 3');
+    expect(ids(p3.items), 'page 3 ids').toEqual(['a']);
+    expect(p3.nextCursor, 'page 3 nextCursor').toBe(null);
+  }),
+  sample('rows with the same createdAt are ordered by id, descending, across page boundaries', async (ctx) => {
+    const w = await feedOf(ctx, [row('x1', 5), row('x3', 5), row('x2', 5), row('x5', 5), row('x4', 5), row('old', 1)]);
+    expect(ids(await walk(w, 2)), 'ids over all pages').toEqual(['x5', 'x4', 'x3', 'x2', 'x1', 'old']);
+  }),
+  sample('nextCursor is null on the last page, even when it is full', async (ctx) => {
+    const { feed } = await feedOf(ctx, [row('a', 1), row('b', 2), row('c', 3), row('d', 4)]);
+    const p1 = await getPage(feed, { limit: 2 }, 'page 1');
+    const p2 = await getPage(feed, { limit: 2, cursor: p1.nextCursor }, 'page 2');
+    expect(ids(p2.items), 'page 2 ids').toEqual(['b', 'a']);
+    expect(p2.nextCursor, 'page 2 nextCursor').toBe(null);
+    const whole = await getPage(feed, { limit: 5 }, 'a page larger than the feed');
+    expect(whole.nextCursor, 'nextCursor when everything fits').toBe(null);
+  }),
+  sample('rows inserted and deleted between pages cause no duplicates and no skips', async (ctx) => {
+    const { feed } = await feedOf(ctx, [row('a', 1), row('b', 2), row('c', 3), row('d', 4), row('e', 5), row('f', 6)]);
+    const p1 = await getPage(feed, { limit: 2 }, 'page 1');
+    expect(ids(p1.items), 'page 1 ids').toEqual(['f', 'e']);
+    await feed.insert(row('new', 9)); // newer than the cursor: belongs to pages already read
+    await feed.delete('f'); // already seen
+    await feed.delete('c'); // not seen yet: must not appear
+    const p2 = await getPage(feed, { limit: 2, cursor: p1.nextCursor }, 'page 2');
+    expect(ids(p2.items), 'page 2 ids').toEqual(['d', 'b']);
+    const p3 = await getPage(feed, { limit: 2, cursor: p2.nextCursor }, 'page 3');
+    expect(ids(p3.items), 'page 3 ids').toEqual(['a']);
+    expect(p3.nextCursor, 'page 3 nextCursor').toBe(null);
+  }),
+
+  test('an empty feed has one empty page', async (ctx) => {
+    const feed = await ctx.construct<Feed>('Feed');
+    expect(await getPage(feed, { limit: 10 }, 'empty feed'), 'page of an empty feed').toEqual({ items: [], nextCursor: null });
+    expect(await feed.size, 'size').toBe(0);
+  }),
+  test('many rows sharing one createdAt, pages of every size', async (ctx) => {
+    const used = new Set<string>();
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      id: randomId(ctx.rng, used),
+      createdAt: T0 + (i < 30 ? 0 : 60_000 * ctx.rng.int(-2, 2)),
+    }));
+    const w = await feedOf(ctx, ctx.rng.shuffle(rows));
+    for (const limit of [1, 2, 3, 7, 10, 29, 30, 31, 40, 41])
+      expect((await walk(w, limit)).length, `rows seen with limit ${limit}`).toBe(40);
+  }),
+  test('ids compare as plain strings (mixed case, digits)', async (ctx) => {
+    const w = await feedOf(ctx, ctx.rng.shuffle(['b', 'B', 'a', 'A', 'a10', 'a9', 'Z', 'z', '_', '0'].map((id) => row(id, 3))));
+    expect(ids(await walk(w, 3)), 'ids in order').toEqual(['z', 'b', 'a9', 'a10', 'a', '_', 'Z', 'B', 'A', '0']);
+  }),
+  test('a cursor whose row was deleted still continues from the same place', async (ctx) => {
+    const w = await feedOf(ctx, minutes(9));
+    const p1 = await getPage(w.feed, { limit: 3 }, 'page 1'); // r8 r7 r6
+    await w.remove('r6');
+    await w.remove('r7');
+    const what = 'page 2 after deleting the cursor row';
+    checkPage(await getPage(w.feed, { limit: 3, cursor: p1.nextCursor }, what), w.model.page(keyOf(p1.items[2]!), 3), what);
+  }),
+  test('rows inserted behind the cursor show up, rows inserted ahead of it do not', async (ctx) => {
+    const w = await feedOf(ctx, minutes(10, undefined, 10));
+    await walk(w, 3, async (pageNo, [lastAt]) => {
+      const lastMinute = (lastAt - T0) / 60_000;
+      await w.insert(row(`ahead${pageNo}`, 200 + pageNo), row(`behind${pageNo}`, lastMinute - 1), row(`tie${pageNo}`, lastMinute));
+    });
+  }),
+  test('deleting rows not yet read shifts nothing: no row is skipped', async (ctx) => {
+    const w = await feedOf(
+      ctx,
+      minutes(30, (i) => `r${String(i).padStart(2, '0')}`),
+    );
+    await walk(w, 4, async () => {
+      // the three oldest rows have not been read yet; the newest one has
+      const unread = w.model.rows.slice(-3);
+      const victim = unread.length > 0 ? ctx.rng.pick(unread) : undefined;
+      if (victim) expect(await w.remove(victim.id), `delete("${victim.id}")`).toBe(true);
+      const read = w.model.rows[0];
+      if (read) expect(await w.remove(read.id), `delete("${read.id}")`).toBe(true);
+    });
+  }),
+  test('random inserts and deletes between pages match the specification', async (ctx) => {
+    for (let round = 0; round < 12; round++) {
+      const used = new Set<string>();
+      const span = ctx.rng.pick([3, 20, 500]);
+      const w = await feedOf(ctx, randomRows(ctx.rng, ctx.rng.int(0, 60), span, used));
+      await walk(w, ctx.rng.int(1, 12), async () => {
+        for (let k = ctx.rng.int(0, 4); k > 0; k--) {
+          if (ctx.rng.next() < 0.5 || w.model.rows.length === 0) await w.insert(randomRow(ctx.rng, used, span));
+          else {
+            const victim = ctx.rng.pick(w.model.rows);
+            expect(await w.remove(victim.id), `delete("${victim.id}")`).toBe(true);
+          }
+        }
+      });
+      expect(await w.feed.size, `size after round ${round + 1}`).toBe(w.model.rows.length);
+    }
+  }),
+  test('afterId starts right after the given row', async (ctx) => {
+    const { feed, model } = await feedOf(ctx, randomRows(ctx.rng, 50, 10));
+    for (let i = 0; i < 15; i++) {
+      const r = ctx.rng.pick(model.rows);
+      const limit = ctx.rng.int(1, 8);
+      const what = `page({ limit: ${limit}, afterId: "${r.id}" })`;
+      const got = await getPage(feed, { limit, afterId: r.id }, what);
+      checkPage(got, model.page(keyOf(r), limit), what);
+      if (got.nextCursor === null) continue;
+      const next = await getPage(feed, { limit, cursor: got.nextCursor }, 'the page after it');
+      checkPage(next, model.page(keyOf(got.items[got.items.length - 1]!), limit), 'the page after it');
+    }
+  }),
+  test('rows keep their extra fields', async (ctx) => {
+    const r = { id: 'o-1', createdAt: T0, customer: { name: 'Ada', tags: ['vip'] }, total: 1999, note: null, paid: true };
+    const { feed } = await feedOf(ctx, [r]);
+    expect((await getPage(feed, { limit: 1 }, 'page')).items, 'items').toEqual([r]);
+  }),
+  test('rows passed to the constructor are indexed like inserted ones', async (ctx) => {
+    const rows = randomRows(ctx.rng, 25, 5);
+    const feed = await ctx.construct<Feed>('Feed', rows);
+    const model = new Model();
+    rows.forEach((r) => model.insert(r));
+    expect(await feed.size, 'size').toBe(25);
+    await walk({ feed, model }, 4);
+    await expectRejects(feed.insert({ ...rows[3]!, createdAt: T0 }), 'RangeError', 'insert of an id given to the constructor');
+  }),
+  test('insert rejects duplicate ids; delete reports whether it removed a row; size follows', async (ctx) => {
+    const { feed } = await feedOf(ctx, [row('a', 1), row('b', 2)]);
+    await expectRejects(feed.insert(row('a', 9)), 'RangeError', 'insert of a duplicate id');
+    expect(await feed.size, 'size').toBe(2);
+    expect(await feed.delete('zzz'), 'delete of a missing id').toBe(false);
+    expect(await feed.delete('a'), 'delete("a")').toBe(true);
+    expect(await feed.delete('a'), 'delete("a") again').toBe(false);
+    expect(await feed.size, 'size').toBe(1);
+    await feed.insert(row('a', 9));
+    expect(ids((await getPage(feed, { limit: 5 }, 'page')).items), 'ids').toEqual(['a', 'b']);
+  }),
+  test('invalid requests: bad limit, unknown afterId, cursor and afterId together, foreign cursors', async (ctx) => {
+    const { feed } = await feedOf(ctx, [row('a', 1), row('b', 2), row('c', 3)]);
+    for (const limit of [0, -1, 2.5, 1001]) await expectRejects(feed.page({ limit }), 'RangeError', `page({ limit: ${limit} })`);
+    await getPage(feed, { limit: 1000 }, 'limit 1000');
+    await expectRejects(feed.page({ limit: 2, afterId: 'nope' }), 'RangeError', 'page() with an unknown afterId');
+    const p = await getPage(feed, { limit: 1 }, 'page 1');
+    await expectRejects(feed.page({ limit: 2, cursor: p.nextCursor, afterId: 'a' }), 'RangeError', 'page() with both cursor and afterId');
+    for (const cursor of ['not-a-cursor', '%%%', 'eyJ4IjoxfQ', '{"createdAt":1}'])
+      await expectRejects(feed.page({ limit: 2, cursor }), 'InvalidCursorError', `page({ cursor: ${JSON.stringify(cursor)} })`);
+    const again = await getPage(feed, { limit: 1, cursor: null }, 'cursor: null means the first page');
+    expect(ids(again.items), 'cursor: null').toEqual(['c']);
+  }),
+  test('a cursor stays valid after many changes', async (ctx) => {
+    const used = new Set<string>();
+    const w = await feedOf(ctx, randomRows(ctx.rng, 30, 30, used));
+    const p1 = await getPage(w.feed, { limit: 5 }, 'page 1');
+    for (let i = 0; i < 40; i++) {
+      if (i % 2 === 0) await w.insert(randomRow(ctx.rng, used, 30));
+      else await w.remove(ctx.rng.pick(w.model.rows).id);
+    }
+    const what = 'page 2, forty changes later';
+    checkPage(await getPage(w.feed, { limit: 5, cursor: p1.nextCursor }, what), w.model.page(keyOf(p1.items[4]!), 5), what);
+  }),
+];
 
 /**
  * Quarter-octave steps from 2^11 (2048) to 2^15.5 (46341 rows): many points keep the fit robust
@@ -130,250 +306,22 @@ const row = (id: string, minute: number, extra: Record<string, unknown> = {}): R
  * cursor), and below 2^16 the rows stay clear of the cache cliff where scanning jumps in cost.
  */
 const PROBE_SIZES = Array.from({ length: 19 }, (_, i) => Math.round(2 ** (11 + i / 4)));
+const rid = (i: number) => `r${String(i).padStart(6, '0')}`;
 
-export default defineSuites({
-  correctness: [
-    sample('pages through the rows newest first', async (ctx) => {
-      const rows = [row('a', 1), row('b', 2), row('c', 3), row('d', 4), row('e', 5), row('f', 6), row('g', 7)];
-      const { feed } = await setupFeed(ctx, rows);
-      const p1 = await getPage(feed, { limit: 3 }, 'page 1');
-      expect(ids(p1.items), 'page 1 ids').toEqual(['g', 'f', 'e']);
-      expect(typeof p1.nextCursor, 'page 1 nextCursor').toBe('string');
-      const p2 = await getPage(feed, { limit: 3, cursor: p1.nextCursor }, 'page 2');
-      expect(ids(p2.items), 'page 2 ids').toEqual(['d', 'c', 'b']);
-      const p3 = await getPage(feed, { limit: 3, cursor: p2.nextCursor }, 'page 3');
-      expect(ids(p3.items), 'page 3 ids').toEqual(['a']);
-      expect(p3.nextCursor, 'page 3 nextCursor').toBe(null);
-    }),
-    sample('rows with the same createdAt are ordered by id, descending, across page boundaries', async (ctx) => {
-      const rows = [row('x1', 5), row('x3', 5), row('x2', 5), row('x5', 5), row('x4', 5), row('old', 1)];
-      const { feed, model } = await setupFeed(ctx, rows);
-      const all = await walk(feed, model, 2);
-      expect(ids(all), 'ids over all pages').toEqual(['x5', 'x4', 'x3', 'x2', 'x1', 'old']);
-    }),
-    sample('nextCursor is null on the last page, even when it is full', async (ctx) => {
-      const { feed } = await setupFeed(ctx, [row('a', 1), row('b', 2), row('c', 3), row('d', 4)]);
-      const p1 = await getPage(feed, { limit: 2 }, 'page 1');
-      const p2 = await getPage(feed, { limit: 2, cursor: p1.nextCursor }, 'page 2');
-      expect(ids(p2.items), 'page 2 ids').toEqual(['b', 'a']);
-      expect(p2.nextCursor, 'page 2 nextCursor').toBe(null);
-      const whole = await getPage(feed, { limit: 5 }, 'a page larger than the feed');
-      expect(whole.nextCursor, 'nextCursor when everything fits').toBe(null);
-    }),
-    sample('rows inserted and deleted between pages cause no duplicates and no skips', async (ctx) => {
-      const { feed, model } = await setupFeed(ctx, [row('a', 1), row('b', 2), row('c', 3), row('d', 4), row('e', 5), row('f', 6)]);
-      const p1 = await getPage(feed, { limit: 2 }, 'page 1'); // f, e
-      expect(ids(p1.items), 'page 1 ids').toEqual(['f', 'e']);
-      await feed.call('insert', row('new', 9)); // newer than the cursor: belongs to pages already read
-      await feed.call('delete', 'f'); // already seen
-      await feed.call('delete', 'c'); // not seen yet: must not appear
-      model.insert(row('new', 9));
-      model.delete('f');
-      model.delete('c');
-      const p2 = await getPage(feed, { limit: 2, cursor: p1.nextCursor }, 'page 2');
-      expect(ids(p2.items), 'page 2 ids').toEqual(['d', 'b']);
-      const p3 = await getPage(feed, { limit: 2, cursor: p2.nextCursor }, 'page 3');
-      expect(ids(p3.items), 'page 3 ids').toEqual(['a']);
-      expect(p3.nextCursor, 'page 3 nextCursor').toBe(null);
-    }),
-
-    test('an empty feed has one empty page', async (ctx) => {
-      const feed = await ctx.subject.construct('Feed');
-      expect(await getPage(feed, { limit: 10 }, 'empty feed'), 'page of an empty feed').toEqual({ items: [], nextCursor: null });
-      expect(await feed.prop('size'), 'size').toBe(0);
-    }),
-    test('many rows sharing one createdAt, pages of every size', async (ctx) => {
-      const used = new Set<string>();
-      const rows = Array.from({ length: 40 }, (_, i) => ({
-        id: randomId(ctx.rng, used),
-        createdAt: T0 + (i < 30 ? 0 : 60_000 * ctx.rng.int(-2, 2)),
-      }));
-      const { feed, model } = await setupFeed(ctx, ctx.rng.shuffle(rows));
-      for (const limit of [1, 2, 3, 7, 10, 29, 30, 31, 40, 41]) {
-        const all = await walk(feed, model, limit);
-        expect(all.length, `rows seen with limit ${limit}`).toBe(40);
-      }
-    }),
-    test('ids compare as plain strings (mixed case, digits)', async (ctx) => {
-      const rows = ['b', 'B', 'a', 'A', 'a10', 'a9', 'Z', 'z', '_', '0'].map((id) => row(id, 3));
-      const { feed, model } = await setupFeed(ctx, ctx.rng.shuffle(rows));
-      const all = await walk(feed, model, 3);
-      expect(ids(all), 'ids in order').toEqual(['z', 'b', 'a9', 'a10', 'a', '_', 'Z', 'B', 'A', '0']);
-    }),
-    test('a cursor whose row was deleted still continues from the same place', async (ctx) => {
-      const { feed, model } = await setupFeed(
-        ctx,
-        Array.from({ length: 9 }, (_, i) => row(`r${i}`, i)),
-      );
-      const p1 = await getPage(feed, { limit: 3 }, 'page 1'); // r8 r7 r6
-      await feed.call('delete', 'r6');
-      await feed.call('delete', 'r7');
-      model.delete('r6');
-      model.delete('r7');
-      const p2 = await getPage(feed, { limit: 3, cursor: p1.nextCursor }, 'page 2 after deleting the cursor row');
-      checkPage(p2, model.page(keyOf(p1.items[2]!), 3), 'page 2 after deleting the cursor row');
-    }),
-    test('rows inserted behind the cursor show up, rows inserted ahead of it do not', async (ctx) => {
-      const { feed, model } = await setupFeed(
-        ctx,
-        Array.from({ length: 10 }, (_, i) => row(`r${i}`, i * 10)),
-      );
-      await walk(feed, model, 3, async (pageNo, last) => {
-        const extra = [
-          row(`ahead${pageNo}`, 200 + pageNo),
-          row(`behind${pageNo}`, (last[0] - T0) / 60_000 - 1),
-          row(`tie${pageNo}`, (last[0] - T0) / 60_000),
-        ];
-        for (const r of extra) {
-          await feed.call('insert', r);
-          model.insert(r);
-        }
-      });
-    }),
-    test('deleting rows not yet read shifts nothing: no row is skipped', async (ctx) => {
-      const { feed, model } = await setupFeed(
-        ctx,
-        Array.from({ length: 30 }, (_, i) => row(`r${String(i).padStart(2, '0')}`, i)),
-      );
-      await walk(feed, model, 4, async () => {
-        // the three oldest rows have not been read yet; the newest one has
-        const unread = model.rows.slice(-3);
-        const victim = unread.length > 0 ? ctx.rng.pick(unread) : undefined;
-        if (victim) {
-          expect(await feed.call('delete', victim.id), `delete("${victim.id}")`).toBe(true);
-          model.delete(victim.id);
-        }
-        const read = model.rows[0];
-        if (read) {
-          expect(await feed.call('delete', read.id), `delete("${read.id}")`).toBe(true);
-          model.delete(read.id);
-        }
-      });
-    }),
-    test('random inserts and deletes between pages match the specification', async (ctx) => {
-      for (let round = 0; round < 12; round++) {
-        const used = new Set<string>();
-        const span = ctx.rng.pick([3, 20, 500]);
-        const { feed, model } = await setupFeed(
-          ctx,
-          Array.from({ length: ctx.rng.int(0, 60) }, () => randomRow(ctx.rng, used, span)),
-        );
-        const limit = ctx.rng.int(1, 12);
-        await walk(feed, model, limit, async () => {
-          for (let k = ctx.rng.int(0, 4); k > 0; k--) {
-            if (ctx.rng.next() < 0.5 || model.rows.length === 0) {
-              const r = randomRow(ctx.rng, used, span);
-              await feed.call('insert', r);
-              model.insert(r);
-            } else {
-              const victim = ctx.rng.pick(model.rows);
-              expect(await feed.call('delete', victim.id), `delete("${victim.id}")`).toBe(true);
-              model.delete(victim.id);
-            }
-          }
-        });
-        expect(await feed.prop('size'), `size after round ${round + 1}`).toBe(model.rows.length);
-      }
-    }),
-    test('afterId starts right after the given row', async (ctx) => {
-      const used = new Set<string>();
-      const rows = Array.from({ length: 50 }, () => randomRow(ctx.rng, used, 10));
-      const { feed, model } = await setupFeed(ctx, rows);
-      for (let i = 0; i < 15; i++) {
-        const r = ctx.rng.pick(model.rows);
-        const limit = ctx.rng.int(1, 8);
-        const got = await getPage(feed, { limit, afterId: r.id }, `page({ limit: ${limit}, afterId: "${r.id}" })`);
-        checkPage(got, model.page(keyOf(r), limit), `page({ limit: ${limit}, afterId: "${r.id}" })`);
-        if (got.nextCursor !== null) {
-          const next = await getPage(feed, { limit, cursor: got.nextCursor }, 'the page after it');
-          checkPage(next, model.page(keyOf(got.items[got.items.length - 1]!), limit), 'the page after it');
-        }
-      }
-    }),
-    test('rows keep their extra fields', async (ctx) => {
-      const r = { id: 'o-1', createdAt: T0, customer: { name: 'Ada', tags: ['vip'] }, total: 1999, note: null, paid: true };
-      const { feed } = await setupFeed(ctx, [r]);
-      expect((await getPage(feed, { limit: 1 }, 'page')).items, 'items').toEqual([r]);
-    }),
-    test('rows passed to the constructor are indexed like inserted ones', async (ctx) => {
-      const used = new Set<string>();
-      const rows = Array.from({ length: 25 }, () => randomRow(ctx.rng, used, 5));
-      const feed = await ctx.subject.construct('Feed', rows);
-      const model = new Model();
-      rows.forEach((r) => model.insert(r));
-      expect(await feed.prop('size'), 'size').toBe(25);
-      await walk(feed, model, 4);
-      await expectRejects(feed.call('insert', { ...rows[3]!, createdAt: T0 }), 'RangeError', 'insert of an id given to the constructor');
-    }),
-    test('insert rejects duplicate ids; delete reports whether it removed a row; size follows', async (ctx) => {
-      const { feed } = await setupFeed(ctx, [row('a', 1), row('b', 2)]);
-      await expectRejects(feed.call('insert', row('a', 9)), 'RangeError', 'insert of a duplicate id');
-      expect(await feed.prop('size'), 'size').toBe(2);
-      expect(await feed.call('delete', 'zzz'), 'delete of a missing id').toBe(false);
-      expect(await feed.call('delete', 'a'), 'delete("a")').toBe(true);
-      expect(await feed.call('delete', 'a'), 'delete("a") again').toBe(false);
-      expect(await feed.prop('size'), 'size').toBe(1);
-      await feed.call('insert', row('a', 9));
-      expect(ids((await getPage(feed, { limit: 5 }, 'page')).items), 'ids').toEqual(['a', 'b']);
-    }),
-    test('invalid requests: bad limit, unknown afterId, cursor and afterId together, foreign cursors', async (ctx) => {
-      const { feed } = await setupFeed(ctx, [row('a', 1), row('b', 2), row('c', 3)]);
-      for (const limit of [0, -1, 2.5, 1001]) await expectRejects(feed.call('page', { limit }), 'RangeError', `page({ limit: ${limit} })`);
-      await getPage(feed, { limit: 1000 }, 'limit 1000');
-      await expectRejects(feed.call('page', { limit: 2, afterId: 'nope' }), 'RangeError', 'page() with an unknown afterId');
-      const p = await getPage(feed, { limit: 1 }, 'page 1');
-      await expectRejects(
-        feed.call('page', { limit: 2, cursor: p.nextCursor, afterId: 'a' }),
-        'RangeError',
-        'page() with both cursor and afterId',
-      );
-      for (const cursor of ['not-a-cursor', '%%%', 'eyJ4IjoxfQ', '{"createdAt":1}'])
-        await expectRejects(feed.call('page', { limit: 2, cursor }), 'InvalidCursorError', `page({ cursor: ${JSON.stringify(cursor)} })`);
-      const again = await getPage(feed, { limit: 1, cursor: null }, 'cursor: null means the first page');
-      expect(ids(again.items), 'cursor: null').toEqual(['c']);
-    }),
-    test('a cursor stays valid after many changes', async (ctx) => {
-      const used = new Set<string>();
-      const { feed, model } = await setupFeed(
-        ctx,
-        Array.from({ length: 30 }, () => randomRow(ctx.rng, used, 30)),
-      );
-      const p1 = await getPage(feed, { limit: 5 }, 'page 1');
-      for (let i = 0; i < 40; i++) {
-        if (i % 2 === 0) {
-          const r = randomRow(ctx.rng, used, 30);
-          await feed.call('insert', r);
-          model.insert(r);
-        } else {
-          const v = ctx.rng.pick(model.rows);
-          await feed.call('delete', v.id);
-          model.delete(v.id);
-        }
-      }
-      const p2 = await getPage(feed, { limit: 5, cursor: p1.nextCursor }, 'page 2, forty changes later');
-      checkPage(p2, model.page(keyOf(p1.items[4]!), 5), 'page 2, forty changes later');
-    }),
-  ],
-
-  complexity: [
-    {
-      operation: 'page',
-      sizes: PROBE_SIZES,
-      workload(n, rng) {
-        // n rows given to the constructor (no per-row setup calls); two rows per createdAt.
-        const rows = Array.from({ length: n }, (_, i) => ({
-          id: `r${String(i).padStart(6, '0')}`,
-          createdAt: T0 + Math.floor(i / 2) * 1000,
-        }));
-        return {
-          construct: { className: 'Feed', args: [rows] },
-          setup: [],
-          measure: {
-            method: 'page',
-            argsList: Array.from({ length: 1000 }, () => [{ limit: 5, afterId: `r${String(rng.int(0, n - 1)).padStart(6, '0')}` }]),
-          },
-        };
+const complexity: ProbeDef[] = [
+  {
+    operation: 'page',
+    sizes: PROBE_SIZES,
+    // n rows given to the constructor (no per-row setup calls); two rows per createdAt.
+    workload: (n, rng) => ({
+      construct: {
+        className: 'Feed',
+        args: [Array.from({ length: n }, (_, i) => ({ id: rid(i), createdAt: T0 + Math.floor(i / 2) * 1000 }))],
       },
-    },
-  ],
-});
+      setup: [],
+      measure: { method: 'page', argsList: Array.from({ length: 1000 }, () => [{ limit: 5, afterId: rid(rng.int(0, n - 1)) }]) },
+    }),
+  },
+];
+
+export default defineSuites({ correctness, complexity });
