@@ -1,6 +1,6 @@
-import { defineSuites, expect, fail, sample, test, type Rng, type TestContext } from '@assay/sdk';
+import { defineSuites, expect, fail, sample, show, test, type Rng, type TestContext } from '@assay/sdk';
 
-/** The driver's own answer, for generated cases. */
+/** The rules, driver side: every closer closes the latest open bracket, of its kind; nothing is left open. */
 function balanced(s: string): boolean {
   const want: string[] = [];
   for (const c of s) {
@@ -12,16 +12,17 @@ function balanced(s: string): boolean {
   return want.length === 0;
 }
 
-function show(s: string): string {
-  return s.length > 60 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} chars)` : JSON.stringify(s);
-}
+type Answers = Record<string, boolean> | Array<[string, boolean]>;
 
-async function check(ctx: TestContext, cases: Array<[string, boolean]>): Promise<void> {
-  for (const [s, want] of cases) {
-    if (balanced(s) !== want) throw new Error(`suite bug: ${show(s)} should be ${balanced(s)}`);
-    expect(await ctx.subject.call('isBalanced', s), `isBalanced(${show(s)})`).toBe(want);
+/** isBalanced must give each string its answer, in order; each answer is checked against the rules first (a suite bug otherwise). */
+async function expectAnswers(ctx: TestContext, ...tables: Answers[]): Promise<void> {
+  const isBalanced = ctx.fn<(s: string) => boolean>('isBalanced');
+  for (const [s, want] of tables.flatMap((t) => (Array.isArray(t) ? t : Object.entries(t)))) {
+    if (balanced(s) !== want) throw new Error(`suite bug: ${show(s, 60)} should be ${balanced(s)}`);
+    expect(await isBalanced(s), `isBalanced(${show(s, 60)})`).toBe(want);
   }
 }
+const answers = (table: Answers) => (ctx: TestContext) => expectAnswers(ctx, table);
 
 const OPEN = '([{';
 const CLOSE = ')]}';
@@ -38,9 +39,7 @@ function randomBalanced(rng: Rng, pairs: number, filler = ''): string {
       stack.push(k);
       out += OPEN[k];
       left--;
-    } else {
-      out += CLOSE[stack.pop()!];
-    }
+    } else out += CLOSE[stack.pop()!];
   }
   return out;
 }
@@ -48,138 +47,58 @@ function randomBalanced(rng: Rng, pairs: number, filler = ''): string {
 /** One small edit that usually unbalances a string. */
 function mutate(rng: Rng, s: string): string {
   const i = rng.int(0, s.length - 1);
-  switch (rng.int(0, 3)) {
-    case 0:
-      return s.slice(0, i) + s.slice(i + 1); // drop a character
-    case 1:
-      return s.slice(0, i) + rng.pick([...OPEN, ...CLOSE]) + s.slice(i); // insert a bracket
-    case 2:
-      return s.slice(0, i) + rng.pick([...OPEN, ...CLOSE]) + s.slice(i + 1); // replace one
-    default: {
-      const j = rng.int(0, s.length - 1); // swap two
-      const a = [...s];
-      [a[i], a[j]] = [a[j]!, a[i]!];
-      return a.join('');
-    }
-  }
+  const bracket = () => rng.pick([...OPEN, ...CLOSE]);
+  const swap = (j: number) => {
+    const a = [...s];
+    [a[i], a[j]] = [a[j]!, a[i]!];
+    return a.join('');
+  };
+  const edits = [
+    () => s.slice(0, i) + s.slice(i + 1), // drop a character
+    () => s.slice(0, i) + bracket() + s.slice(i), // insert a bracket
+    () => s.slice(0, i) + bracket() + s.slice(i + 1), // replace one
+    () => swap(rng.int(0, s.length - 1)), // swap two
+  ];
+  return edits[rng.int(0, 3)]!();
 }
 
 /** Fully nested: n/2 random openers, then their closers in reverse. */
 function nested(rng: Rng, n: number): string {
-  const ks = Array.from({ length: Math.floor(n / 2) }, () => rng.int(0, 2));
-  return (
-    ks.map((k) => OPEN[k]).join('') +
-    ks
-      .reverse()
-      .map((k) => CLOSE[k])
-      .join('')
-  );
+  const kinds = Array.from({ length: Math.floor(n / 2) }, () => rng.int(0, 2));
+  return kinds.map((k) => OPEN[k]).join('') + kinds.reduceRight((s, k) => s + CLOSE[k], '');
 }
 
 const correctness = [
-  sample('balanced strings', async (ctx) => {
-    await check(ctx, [
-      ['()', true],
-      ['()[]{}', true],
-      ['{[()]}', true],
-      ['([]{()})[]', true],
-      ['', true],
-    ]);
-  }),
-  sample('wrong order or wrong pair', async (ctx) => {
-    await check(ctx, [
-      ['(]', false],
-      ['([)]', false],
-      ['((', false],
-      ['())', false],
-      [')(', false],
-    ]);
-  }),
-  sample('other characters are ignored', async (ctx) => {
-    await check(ctx, [
-      ['fn(a[i]) { return x; }', true],
-      ['hello world', true],
-      ['if (a[0] > b) {', false],
-    ]);
-  }),
+  sample('balanced strings', answers({ '()': true, '()[]{}': true, '{[()]}': true, '([]{()})[]': true, '': true })),
+  sample('wrong order or wrong pair', answers({ '(]': false, '([)]': false, '((': false, '())': false, ')(': false })),
+  sample('other characters are ignored', answers({ 'fn(a[i]) { return x; }': true, 'hello world': true, 'if (a[0] > b) {': false })),
 
-  test('closing before opening', async (ctx) => {
-    await check(ctx, [
-      [']', false],
-      ['}{', false],
-      [')()(', false],
-      ['[]][', false],
-    ]);
-  }),
-  test('interleaved bracket types', async (ctx) => {
-    await check(ctx, [
-      ['{(})', false],
-      ['[{]}', false],
-      ['(([]){)}', false],
-      ['{[(])}', false],
-    ]);
-  }),
-  test('something left open', async (ctx) => {
-    await check(ctx, [
-      ['(((', false],
-      ['{[()]}(', false],
-      ['()((', false],
-      ['[', false],
-      ['a{b', false],
-    ]);
-  }),
-  test('one closer too many', async (ctx) => {
-    await check(ctx, [
-      ['{}}', false],
-      ['(()))(', false],
-      ['[[]]]', false],
-    ]);
-  }),
-  test('look-alikes are not brackets', async (ctx) => {
-    await check(ctx, [
-      ['<(>)', true],
-      ['a < b && (c > d)', true],
-      ['（[）]', true],
-      ['«(»', false],
-      ['/* ) */', false],
-    ]);
-  }),
-  test('letters, digits and spaces between brackets', async (ctx) => {
-    await check(ctx, [
-      ['const x = { a: [1, 2, (3)] };', true],
-      ['map[key](arg) + {}', true],
-      ['x = (y + z];', false],
-      ['  ( \n [ \t ] ) ', true],
-    ]);
-  }),
+  test('closing before opening', answers({ ']': false, '}{': false, ')()(': false, '[]][': false })),
+  test('interleaved bracket types', answers({ '{(})': false, '[{]}': false, '(([]){)}': false, '{[(])}': false })),
+  test('something left open', answers({ '(((': false, '{[()]}(': false, '()((': false, '[': false, 'a{b': false })),
+  test('one closer too many', answers({ '{}}': false, '(()))(': false, '[[]]]': false })),
+  test('look-alikes are not brackets', answers({ '<(>)': true, 'a < b && (c > d)': true, '（[）]': true, '«(»': false, '/* ) */': false })),
+  test(
+    'letters, digits and spaces between brackets',
+    answers({ 'const x = { a: [1, 2, (3)] };': true, 'map[key](arg) + {}': true, 'x = (y + z];': false, '  ( \n [ \t ] ) ': true }),
+  ),
   test('deep nesting: 4000 levels', async (ctx) => {
     const s = nested(ctx.rng, 8000);
-    const mid = 4000;
-    const broken = s.slice(0, mid - 1) + (s[mid - 1] === '(' ? '[' : '(') + s.slice(mid);
-    await check(ctx, [
-      [s, true],
-      [broken, false],
-      [s + '(', false],
-      [s.slice(1), false],
-    ]);
+    const broken = s.slice(0, 3999) + (s[3999] === '(' ? '[' : '(') + s.slice(4000); // the innermost opener changes kind
+    await expectAnswers(ctx, { [s]: true, [broken]: false, [s + '(']: false, [s.slice(1)]: false });
   }),
   test('long sequence: 5000 pairs side by side', async (ctx) => {
     const s = Array.from({ length: 5000 }, () => ctx.rng.pick(['()', '[]', '{}'])).join('');
-    await check(ctx, [
-      [s, true],
-      [s.slice(0, -1), false],
-      [')' + s + '(', false],
-    ]);
+    await expectAnswers(ctx, { [s]: true, [s.slice(0, -1)]: false, [')' + s + '(']: false });
   }),
   test('200 generated strings', async (ctx) => {
-    const cases: Array<[string, boolean]> = [];
-    for (let i = 0; i < 200; i++) {
+    const cases = Array.from({ length: 200 }, (_, i): [string, boolean] => {
       const s = randomBalanced(ctx.rng, ctx.rng.int(1, 30), i % 3 === 0 ? 'ab1 _;.' : '');
       const t = i % 2 === 0 ? s : mutate(ctx.rng, s);
-      cases.push([t, balanced(t)]);
-    }
+      return [t, balanced(t)];
+    });
     if (!cases.some(([, b]) => b) || !cases.some(([, b]) => !b)) fail('suite bug: generated cases are one-sided');
-    await check(ctx, cases);
+    await expectAnswers(ctx, cases);
   }),
 ];
 
