@@ -47,6 +47,47 @@ function expectIncreasing(before: number, after: number, message = `fencing toke
   if (after <= before) fail(message, `> ${before}`, after);
 }
 
+/**
+ * A calls tryAcquire('res', 1000). Inside A's first `op` call (a setIfAbsent that took the lock,
+ * or any incr), the store's clock passes A's ttl and B takes the lock (and, with `bReleases`,
+ * lets it go) before A's call goes on. Whichever lease holds the lock at the end must carry a
+ * fencing token larger than every other lease handed out: a storage that has seen the larger one
+ * rejects the holder's writes. A tryAcquire whose lock expired before it could hand the lease out
+ * resolves null.
+ */
+async function raceAcquire(ctx: TestContext, op: 'setIfAbsent' | 'incr', bReleases: boolean): Promise<void> {
+  const { clock, store, instance } = await world(ctx);
+  const [a, b] = [await instance(), await instance()];
+  let leaseB: Lease | undefined;
+  store.onceAfter(
+    op,
+    (result) => op === 'incr' || result === true,
+    async () => {
+      clock.advance(1_000);
+      leaseB = await acquire(b, 'res', 60_000, 'B: tryAcquire once A’s lease expired');
+      if (bReleases) expect(await b.release(leaseB), 'B: release').toBe(true);
+    },
+  );
+  const got = await a.tryAcquire('res', 1_000);
+  if (!leaseB) return; // A never made that call: nothing could race.
+  const leases: { name: string; lock: Lock; lease: Lease }[] = [{ name: 'B', lock: b, lease: leaseB }];
+  if (got !== null) leases.push({ name: 'A', lock: a, lease: asLease(got, 'res', 'A: tryAcquire') });
+  const holders = [];
+  for (const l of leases) if ((await l.lock.extend(l.lease, 60_000)) === true) holders.push(l);
+  if (holders.length > 1) fail('A’s and B’s leases both hold the lock', 'one holder', holders.length);
+  const holder = holders[0];
+  if (!holder) return;
+  for (const other of leases) {
+    if (other === holder || other.lease.fencingToken < holder.lease.fencingToken) continue;
+    fail(
+      `${holder.name} holds the lock with fencing token ${holder.lease.fencingToken}, but ${other.name}'s lease got ` +
+        `${other.lease.fencingToken}: a storage that saw ${other.lease.fencingToken} rejects the holder's writes`,
+      `< ${holder.lease.fencingToken}`,
+      other.lease.fencingToken,
+    );
+  }
+}
+
 const correctness = [
   sample('a held lock refuses everyone else until it is released', async (ctx) => {
     const lock = await (await world(ctx)).instance();
@@ -199,6 +240,14 @@ const correctness = [
     clock.advance(1_000);
     await acquire(lock, 'x', 1_000, 'C: tryAcquire once B’s lease expired');
     expect(await lock.release(b), 'B: release after its lease expired').toBe(false);
+  }),
+  test('a lease that expires while it is being taken does not outrank the next holder’s fencing token', async (ctx) => {
+    // Right after A's setIfAbsent took the lock, A's lease expires and B takes the lock.
+    await raceAcquire(ctx, 'setIfAbsent', false);
+  }),
+  test('a lease taken after another holder came and went gets a larger fencing token', async (ctx) => {
+    // Right after A's first incr, A's lease (if any) expires, and B takes the lock and releases it.
+    await raceAcquire(ctx, 'incr', true);
   }),
 ];
 

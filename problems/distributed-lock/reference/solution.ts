@@ -32,8 +32,11 @@ export class DistributedLock {
     // A random token is unique across processes; the store decides atomically who gets the key.
     const token = randomUUID();
     if (!(await this.store.setIfAbsent(lockKey(resource), token, ttlMs))) return null;
-    // Taken while holding the lock, so a later holder always draws a larger number.
     const fencingToken = await this.store.incr(fenceKey(resource));
+    // The lease may have expired before the incr, and a later holder drawn a smaller number in
+    // between. Our token still being there means nobody took the lock since our setIfAbsent, so
+    // every earlier holder drew before us and every later one will draw after us.
+    if ((await this.store.get(lockKey(resource))) !== token) return null;
     return { resource, token, fencingToken };
   }
 

@@ -21,6 +21,8 @@ class DistributedLock {
     const won = await this.store.setIfAbsent(lock, token, ttlMs);
     if (!won) return null;
     const fencingToken = await this.store.incr(fence);
+    // Expired before the incr? A later holder may have drawn a smaller number: not ours to hand out.
+    if ((await this.store.get(lock)) !== token) return null;
     return { resource, token, fencingToken };
   }
 

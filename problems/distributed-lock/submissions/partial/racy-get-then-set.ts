@@ -27,7 +27,9 @@ export class DistributedLock {
     if ((await this.store.get(`lock:${resource}`)) !== null) return null;
     const token = randomUUID();
     await this.store.set(`lock:${resource}`, token, ttlMs);
-    return { resource, token, fencingToken: await this.store.incr(`fence:${resource}`) };
+    const fencingToken = await this.store.incr(`fence:${resource}`);
+    if ((await this.store.get(`lock:${resource}`)) !== token) return null;
+    return { resource, token, fencingToken };
   }
 
   async release(lease: Lease): Promise<boolean> {

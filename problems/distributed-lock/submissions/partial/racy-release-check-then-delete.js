@@ -11,7 +11,9 @@ export class DistributedLock {
     if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new RangeError('ttlMs must be an integer >= 1');
     const token = randomUUID();
     if (!(await this.store.setIfAbsent(`lock:${resource}`, token, ttlMs))) return null;
-    return { resource, token, fencingToken: await this.store.incr(`fence:${resource}`) };
+    const fencingToken = await this.store.incr(`fence:${resource}`);
+    if ((await this.store.get(`lock:${resource}`)) !== token) return null;
+    return { resource, token, fencingToken };
   }
 
   async release(lease) {

@@ -35,7 +35,7 @@ export class DistributedLock {
     // A random token is unique across processes; the store decides atomically who gets the key.
     const token = randomUUID();
     if (!(await this.store.setIfAbsent(lockKey(resource), token, ttlMs))) return null;
-    // Taken while holding the lock, so a later holder always draws a larger number.
+    // Counted in this instance while holding the lock: increases here, but not across instances.
     const fencingToken = ++this.fence;
     return { resource, token, fencingToken };
   }

@@ -34,8 +34,9 @@ export class DistributedLock {
     // A random token is unique across processes; the store decides atomically who gets the key.
     const token = randomUUID();
     if (!(await this.store.setIfAbsent(lockKey(resource), token, ttlMs))) return null;
-    // Taken while holding the lock, so a later holder always draws a larger number.
     const fencingToken = await this.store.incr(fenceKey(resource));
+    // Still ours after the incr: nobody took the lock in between, so the numbers follow the holders.
+    if ((await this.store.get(lockKey(resource))) !== token) return null;
     return { resource, token, fencingToken };
   }
 
