@@ -3,384 +3,313 @@ import {
   expect,
   expectRejects,
   fail,
-  isRemoteError,
+  jitter,
   latch,
+  namedError,
+  only,
+  outcome,
+  rawOf,
+  runModel,
   sample,
+  show,
   test,
+  until,
   type Latch,
-  type RemoteObject,
+  type Remote,
   type TestContext,
 } from '@assay/sdk';
 
-interface Options {
-  failureThreshold: number;
-  cooldownMs: number;
-  halfOpenMaxCalls: number;
-}
+type CircuitState = 'closed' | 'open' | 'half-open';
+type Options = { failureThreshold: number; cooldownMs: number; halfOpenMaxCalls: number };
+type CircuitBreaker = { execute(request: Req, nowMs: number): unknown; state(nowMs: number): CircuitState };
 
-/** What the tests send through the breaker. `fail` makes the downstream reject; `hold` parks it until released. */
-interface Req {
-  id: number;
-  fail?: boolean;
-  hold?: string;
-  payload?: unknown;
-}
+/** What the tests send through the breaker: `fail` makes the downstream reject, `hold` parks the call until that latch opens. */
+type Req = { id: number; fail?: boolean; hold?: string; payload?: unknown };
+const answerTo = (req: Req) => ({ id: req.id, ok: true, echo: req.payload ?? null });
 
 /**
- * The protected dependency, owned by the driver. Answers after a jittered delay so interleavings
- * happen; counts every call that reaches it; can hold calls until a test releases them.
+ * The protected dependency: answers after a seeded delay so that concurrent calls interleave,
+ * records every request that reaches it, and holds calls while `gate` is shut.
  */
-class Downstream {
-  readonly entered: number[] = [];
-  inFlight = 0;
-  gate: Latch | null = null;
-  private readonly holds = new Map<string, Latch>();
-
-  constructor(
-    private readonly ctx: TestContext,
-    private readonly maxJitterMs: number,
-  ) {}
-
-  hold(name: string): Latch {
-    let l = this.holds.get(name);
-    if (!l) this.holds.set(name, (l = latch()));
-    return l;
-  }
-
-  async call(req: Req): Promise<unknown> {
-    this.entered.push(req?.id);
-    this.inFlight++;
-    try {
-      if (this.gate) await this.gate.promise;
-      if (req?.hold) await this.hold(req.hold).promise;
-      await this.ctx.sleep(this.ctx.rng.int(0, this.maxJitterMs));
-      if (req?.fail) {
-        const e = new Error(`downstream failed request ${req.id}`);
-        e.name = 'DownstreamError';
-        throw e;
+function downstream(ctx: TestContext, latencyMs: number) {
+  const holds = new Map<string, Latch>();
+  const ds = {
+    entered: [] as number[],
+    inFlight: 0,
+    gate: undefined as Latch | undefined,
+    hold: (name: string): Latch => holds.get(name) ?? holds.set(name, latch()).get(name)!,
+    async call(req: Req): Promise<unknown> {
+      ds.entered.push(req?.id);
+      ds.inFlight++;
+      try {
+        await ds.gate?.promise;
+        if (req?.hold) await ds.hold(req.hold).promise;
+        await jitter(ctx, latencyMs);
+        if (req?.fail) throw namedError('DownstreamError', `downstream failed request ${req.id}`);
+        return answerTo(req);
+      } finally {
+        ds.inFlight--;
       }
-      return { id: req?.id, ok: true, echo: req?.payload ?? null };
-    } finally {
-      this.inFlight--;
+    },
+  };
+  return ds;
+}
+type Downstream = ReturnType<typeof downstream>;
+
+const breaker = (ctx: TestContext, ds: Downstream, options: unknown) =>
+  ctx.construct<CircuitBreaker>('CircuitBreaker', ctx.expose(only(ds, ['call'])), options);
+
+async function setup(ctx: TestContext, options: Options, latencyMs = 1) {
+  const ds = downstream(ctx, latencyMs);
+  let ids = 0;
+  const b = await breaker(ctx, ds, options);
+  return { b, ds, ok: (): Req => ({ id: ++ids }), bad: (): Req => ({ id: ++ids, fail: true }), ids: () => ++ids };
+}
+type Harness = Awaited<ReturnType<typeof setup>>;
+
+/** How a call ended: passed through, the downstream's error passed on, or rejected without reaching it. */
+type Seen = 'ok' | 'failed' | 'rejected';
+
+async function run(b: Remote<CircuitBreaker>, req: Req, now: number): Promise<Seen> {
+  const o = await outcome(b.execute(req, now));
+  if ('ok' in o) expect(o.ok, `execute(${show(req)}, ${now}) result`).toEqual(answerTo(req));
+  else if (o.error !== 'CircuitOpenError' && o.error !== 'DownstreamError')
+    fail(`execute(${show(req)}, ${now}) threw ${o.error}: ${o.message}`);
+  return 'ok' in o ? 'ok' : o.error === 'CircuitOpenError' ? 'rejected' : 'failed';
+}
+
+/** One call at a time: a request at `now` that succeeds downstream, fails there, or must be rejected; or state(now). */
+type Step = readonly [Seen, number] | readonly ['state', number, CircuitState];
+const passes = (now: number): Step => ['ok', now];
+const fails = (now: number): Step => ['failed', now];
+const rejected = (now: number): Step => ['rejected', now];
+const state = (now: number, s: CircuitState): Step => ['state', now, s];
+
+async function play(h: Harness, ...steps: Step[]): Promise<void> {
+  for (const [want, now, s] of steps) {
+    if (want === 'state') expect(await h.b.state(now), `state(${now})`).toBe(s);
+    else {
+      const req = want === 'failed' ? h.bad() : h.ok();
+      expect(await run(h.b, req, now), `execute(${show(req)}, ${now})`).toBe(want);
     }
   }
 }
 
-async function setup(ctx: TestContext, opts: Options, maxJitterMs = 1): Promise<{ b: RemoteObject; ds: Downstream }> {
-  const ds = new Downstream(ctx, maxJitterMs);
-  // Only `call` is handed to the candidate.
-  const b = await ctx.subject.construct('CircuitBreaker', ctx.expose({ call: (req: Req) => ds.call(req) }), opts);
-  return { b, ds };
-}
+/** Opens a closed breaker with `threshold` failures, the last at `at` (openedAt). */
+const trip = (h: Harness, threshold: number, at: number) =>
+  play(h, ...Array.from({ length: threshold }, (_, i) => fails(at - threshold + 1 + i)), state(at, 'open'));
 
-type Outcome = 'ok' | 'failed' | 'rejected';
-
-/** Runs one call and names what happened: passed through, downstream error passed on, or fast rejection. */
-async function run(b: RemoteObject, req: Req, now: number): Promise<Outcome> {
-  try {
-    const res = (await b.call('execute', req, now)) as { id?: unknown; ok?: unknown } | undefined;
-    expect(res, `execute(${JSON.stringify(req)}, ${now}) result`).toEqual({ id: req.id, ok: true, echo: req.payload ?? null });
-    return 'ok';
-  } catch (e) {
-    if (!isRemoteError(e)) throw e;
-    if (e.remoteName === 'CircuitOpenError') return 'rejected';
-    if (e.remoteName === 'DownstreamError') return 'failed';
-    return fail(`execute(${JSON.stringify(req)}, ${now}) threw ${e.remoteName}: ${e.message}`);
-  }
-}
-
-let nextId = 1;
-const ok = (): Req => ({ id: nextId++ });
-const bad = (): Req => ({ id: nextId++, fail: true });
-
-async function expectOutcome(b: RemoteObject, req: Req, now: number, want: Outcome): Promise<void> {
-  expect(await run(b, req, now), `execute(${JSON.stringify(req)}, ${now})`).toBe(want);
-}
-
-async function expectState(b: RemoteObject, now: number, want: string): Promise<void> {
-  expect(await b.call('state', now), `state(${now})`).toBe(want);
-}
-
-/** Opens a closed breaker with `threshold` failures ending at `at`; returns that time (= openedAt). */
-async function trip(b: RemoteObject, threshold: number, at: number): Promise<number> {
-  for (let i = threshold - 1; i >= 0; i--) await expectOutcome(b, bad(), at - i, 'failed');
-  await expectState(b, at, 'open');
-  return at;
-}
-
-/** The sequential rules of the statement, driver side. */
-class Model {
-  mode: 'closed' | 'open' | 'half-open' = 'closed';
-  private failures = 0;
-  private openedAt = 0;
-  private admitted = 0;
-  private successes = 0;
+/** The statement's rules, one call at a time; `downstreamCalls` counts the calls they let through. */
+class Rules {
+  downstreamCalls = 0;
+  #mode: CircuitState = 'closed';
+  #openedAt = 0;
+  /** Consecutive failures while closed, trials admitted while half-open. */
+  #count = 0;
+  #successes = 0;
   constructor(private readonly o: Options) {}
-  private advance(now: number) {
-    if (this.mode === 'open' && now >= this.openedAt + this.o.cooldownMs) this.set('half-open', now);
+
+  state(now: number): CircuitState {
+    if (this.#mode === 'open' && now >= this.#openedAt + this.o.cooldownMs) this.#enter('half-open', now);
+    return this.#mode;
   }
-  private set(mode: Model['mode'], now: number) {
-    this.mode = mode;
-    this.failures = this.admitted = this.successes = 0;
-    if (mode === 'open') this.openedAt = now;
+
+  execute(req: Req, now: number): Seen {
+    const mode = this.state(now);
+    if (mode === 'open' || (mode === 'half-open' && this.#count >= this.o.halfOpenMaxCalls)) return 'rejected';
+    this.downstreamCalls++;
+    if (mode === 'half-open') {
+      this.#count++;
+      if (req.fail) this.#enter('open', now);
+      else if (++this.#successes >= this.o.halfOpenMaxCalls) this.#enter('closed', now);
+    } else if (!req.fail) this.#count = 0;
+    else if (++this.#count >= this.o.failureThreshold) this.#enter('open', now);
+    return req.fail ? 'failed' : 'ok';
   }
-  state(now: number) {
-    this.advance(now);
-    return this.mode;
-  }
-  execute(willFail: boolean, now: number): Outcome {
-    this.advance(now);
-    if (this.mode === 'open') return 'rejected';
-    if (this.mode === 'half-open') {
-      if (this.admitted >= this.o.halfOpenMaxCalls) return 'rejected';
-      this.admitted++;
-      if (willFail) this.set('open', now);
-      else if (++this.successes >= this.o.halfOpenMaxCalls) this.set('closed', now);
-      return willFail ? 'failed' : 'ok';
-    }
-    if (willFail) {
-      if (++this.failures >= this.o.failureThreshold) this.set('open', now);
-      return 'failed';
-    }
-    this.failures = 0;
-    return 'ok';
+
+  #enter(mode: CircuitState, now: number): void {
+    [this.#mode, this.#count, this.#successes] = [mode, 0, 0];
+    if (mode === 'open') this.#openedAt = now;
   }
 }
 
-async function modelCheck(ctx: TestContext, opts: Options, steps: number): Promise<void> {
-  const { b, ds } = await setup(ctx, opts, 0);
-  const model = new Model(opts);
-  let now = ctx.rng.int(0, 10_000);
-  let failRate = 0.2;
-  for (let i = 0; i < steps; i++) {
-    if (i % 25 === 0) failRate = ctx.rng.pick([0.05, 0.3, 0.7, 0.95]);
-    const r = ctx.rng.next();
-    now += r < 0.2 ? 0 : r < 0.85 ? ctx.rng.int(1, Math.ceil(opts.cooldownMs / 4)) : ctx.rng.int(opts.cooldownMs - 2, opts.cooldownMs + 2);
-    if (i % 9 === 4) {
-      expect(await b.call('state', now), `step ${i}: state(${now})`).toBe(model.state(now));
-      continue;
-    }
-    const willFail = ctx.rng.next() < failRate;
-    const before = ds.entered.length;
-    const req = willFail ? bad() : ok();
-    const want = model.execute(willFail, now);
-    expect(await run(b, req, now), `step ${i}: execute(${JSON.stringify(req)}, ${now}) in state ${model.mode}`).toBe(want);
-    expect(ds.entered.length - before, `step ${i}: calls that reached the downstream`).toBe(want === 'rejected' ? 0 : 1);
-  }
+/** Calls mostly a little apart, some at once, some about a cool-down apart; every 25 steps the failure rate changes. */
+function randomCalls(options: Options, steps: number) {
+  return async (ctx: TestContext) => {
+    const { b, ds, ids } = await setup(ctx, options, 0);
+    const { rng } = ctx;
+    let [now, step, failRate] = [rng.int(0, 10_000), 0, 0.2];
+    const tick = () => {
+      if (step++ % 25 === 0) failRate = rng.pick([0.05, 0.3, 0.7, 0.95]);
+      const r = rng.next();
+      const cd = options.cooldownMs;
+      return (now += r < 0.2 ? 0 : r < 0.85 ? rng.int(1, Math.ceil(cd / 4)) : rng.int(cd - 2, cd + 2));
+    };
+    const call = () => {
+      const at = tick(); // first: it may change the failure rate
+      return [rng.next() < failRate ? { id: ids(), fail: true } : { id: ids() }, at];
+    };
+    await runModel({
+      model: new Rules(options),
+      // the breaker as the rules see it: how each call ended, and how many reached the downstream
+      subject: {
+        call: (method: string, ...args: unknown[]) =>
+          method === 'execute' ? run(b, args[0] as Req, args[1] as number) : rawOf(b).call(method, ...args),
+        prop: async (name: string) => (name === 'downstreamCalls' ? ds.entered.length : rawOf(b).prop(name)),
+      },
+      rng,
+      steps,
+      choose: (_rng, i) => (i % 9 === 4 ? 'state' : 'execute'),
+      ops: {
+        execute: { args: call },
+        state: { args: () => [tick()] },
+      },
+      props: ['downstreamCalls'],
+      every: 1,
+      label: show(options),
+    });
+  };
 }
 
 /**
- * Fires `count` calls at once with the downstream gated, waits until each one has either reached
- * the downstream or been answered, then releases the gate. Returns how many reached it, plus the
- * settled outcomes. Nothing completes before every call has been decided, so the count is exact.
+ * Fires `count` calls at `now` while the downstream holds every call it gets, and lets them go
+ * only once each was decided (reached the downstream, or answered): the number admitted is then
+ * exact, whatever the timing.
  */
-async function burst(ctx: TestContext, b: RemoteObject, ds: Downstream, count: number, now: number, make: () => Req) {
-  const gate = latch();
-  ds.gate = gate;
-  const before = ds.entered.length;
-  let answered = 0;
-  const pending = Array.from({ length: count }, () =>
-    run(b, make(), now).then(
-      (o) => ((answered += o === 'rejected' ? 1 : 0), o),
-      (e: unknown) => ((answered += 1), Promise.reject(e)),
-    ),
-  );
-  for (let i = 0; i < 500 && answered + (ds.entered.length - before) < count; i++) await ctx.sleep(2);
-  const admitted = ds.entered.length - before;
-  ds.gate = null;
+async function burst(ctx: TestContext, h: Harness, count: number, now: number, make: () => Req) {
+  const [gate, before] = [latch(), h.ds.entered.length];
+  h.ds.gate = gate;
+  let settled = 0;
+  const all = Promise.all(Array.from({ length: count }, () => run(h.b, make(), now).finally(() => settled++)));
+  all.catch(() => undefined); // awaited below
+  await until(ctx, () => settled + h.ds.entered.length - before >= count, `all ${count} calls decided`, 3000);
+  const admitted = h.ds.entered.length - before;
+  h.ds.gate = undefined;
   gate.open();
-  const outcomes = await Promise.all(pending);
-  return { admitted, outcomes };
+  return { admitted, outcomes: await all };
 }
+const count = (xs: Seen[], o: Seen) => xs.filter((x) => x === o).length;
 
-const count = (xs: Outcome[], o: Outcome) => xs.filter((x) => x === o).length;
+/** A call the downstream keeps until `h.ds.hold(name)` opens. */
+const held = (h: Harness, name: string, now: number, fail = false) => run(h.b, { id: h.ids(), hold: name, ...(fail && { fail }) }, now);
 
 export default defineSuites({
   correctness: [
     sample('passes calls through while closed, errors included', async (ctx) => {
       const { b, ds } = await setup(ctx, { failureThreshold: 3, cooldownMs: 1000, halfOpenMaxCalls: 1 });
-      await expectState(b, 0, 'closed');
-      expect(await b.call('execute', { id: 1, payload: { amount: 42 } }, 0), 'execute({id: 1, payload: {amount: 42}}, 0)').toEqual({
-        id: 1,
-        ok: true,
-        echo: { amount: 42 },
-      });
-      const err = await expectRejects(b.call('execute', { id: 2, fail: true }, 5), 'DownstreamError', 'execute({id: 2, fail: true}, 5)');
-      expect(
-        err.message.includes('downstream failed request 2'),
-        `the downstream's error message is passed on (got "${err.message}")`,
-      ).toBe(true);
-      await expectState(b, 5, 'closed');
+      expect(await b.state(0), 'state(0)').toBe('closed');
+      const result = await b.execute({ id: 1, payload: { amount: 42 } }, 0);
+      expect(result, 'execute({id: 1, payload: {amount: 42}}, 0)').toEqual({ id: 1, ok: true, echo: { amount: 42 } });
+      const err = await expectRejects(b.execute({ id: 2, fail: true }, 5), 'DownstreamError', 'execute({id: 2, fail: true}, 5)');
+      const passedOn = err.message.includes('downstream failed request 2');
+      expect(passedOn, `the downstream's error message is passed on (got "${err.message}")`).toBe(true);
+      expect(await b.state(5), 'state(5)').toBe('closed');
       expect(ds.entered, 'requests that reached the downstream').toEqual([1, 2]);
     }),
     sample('opens after failureThreshold consecutive failures, then fails fast', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 3, cooldownMs: 1000, halfOpenMaxCalls: 1 });
-      await expectRejects(b.call('execute', { id: 1, fail: true }, 10), 'DownstreamError', 'execute(#1 fails, 10)');
-      await expectRejects(b.call('execute', { id: 2, fail: true }, 20), 'DownstreamError', 'execute(#2 fails, 20)');
-      await expectState(b, 20, 'closed');
-      await expectRejects(b.call('execute', { id: 3, fail: true }, 30), 'DownstreamError', 'execute(#3 fails, 30)');
-      await expectState(b, 30, 'open');
-      await expectRejects(b.call('execute', { id: 4 }, 40), 'CircuitOpenError', 'execute(#4, 40) while open');
-      expect(ds.entered, 'requests that reached the downstream (#4 must not)').toEqual([1, 2, 3]);
+      const h = await setup(ctx, { failureThreshold: 3, cooldownMs: 1000, halfOpenMaxCalls: 1 });
+      await play(h, fails(10), fails(20), state(20, 'closed'), fails(30), state(30, 'open'), rejected(40));
+      expect(h.ds.entered, 'requests that reached the downstream (#4 must not)').toEqual([1, 2, 3]);
     }),
     sample('after the cool-down a successful trial call closes the circuit', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 2, cooldownMs: 1000, halfOpenMaxCalls: 1 });
-      await expectRejects(b.call('execute', { id: 1, fail: true }, 20), 'DownstreamError', 'execute(#1 fails, 20)');
-      await expectRejects(b.call('execute', { id: 2, fail: true }, 30), 'DownstreamError', 'execute(#2 fails, 30)');
-      await expectState(b, 1029, 'open');
-      await expectState(b, 1030, 'half-open');
-      expect(await b.call('execute', { id: 3 }, 1030), 'execute(#3, 1030): the trial call').toEqual({ id: 3, ok: true, echo: null });
-      await expectState(b, 1030, 'closed');
-      expect(await b.call('execute', { id: 4 }, 1031), 'execute(#4, 1031)').toEqual({ id: 4, ok: true, echo: null });
-      expect(ds.entered, 'requests that reached the downstream').toEqual([1, 2, 3, 4]);
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 1000, halfOpenMaxCalls: 1 });
+      await play(h, fails(20), fails(30), state(1029, 'open'), state(1030, 'half-open'));
+      await play(h, passes(1030), state(1030, 'closed'), passes(1031));
+      expect(h.ds.entered, 'requests that reached the downstream').toEqual([1, 2, 3, 4]);
     }),
 
     test('a success resets the count of consecutive failures', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 3, cooldownMs: 500, halfOpenMaxCalls: 1 });
-      for (const [i, o] of (['failed', 'failed', 'ok', 'failed', 'failed', 'ok', 'failed', 'failed'] as Outcome[]).entries())
-        await expectOutcome(b, o === 'ok' ? ok() : bad(), 100 + i, o);
-      await expectState(b, 110, 'closed');
-      await expectOutcome(b, bad(), 111, 'failed');
-      await expectState(b, 111, 'open');
-      await expectOutcome(b, ok(), 112, 'rejected');
+      const h = await setup(ctx, { failureThreshold: 3, cooldownMs: 500, halfOpenMaxCalls: 1 });
+      await play(h, fails(100), fails(101), passes(102), fails(103), fails(104), passes(105), fails(106), fails(107));
+      await play(h, state(110, 'closed'), fails(111), state(111, 'open'), rejected(112));
     }),
     test('the cool-down runs from the failure that opened the circuit, to the millisecond', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 2, cooldownMs: 750, halfOpenMaxCalls: 1 });
-      const openedAt = await trip(b, 2, 5000);
-      await expectOutcome(b, ok(), openedAt + 1, 'rejected');
-      await expectOutcome(b, ok(), openedAt + 749, 'rejected');
-      await expectState(b, openedAt + 749, 'open');
-      const before = ds.entered.length;
-      await expectOutcome(b, ok(), openedAt + 750, 'ok');
-      expect(ds.entered.length - before, 'trial calls that reached the downstream').toBe(1);
-      await expectState(b, openedAt + 750, 'closed');
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 750, halfOpenMaxCalls: 1 });
+      await trip(h, 2, 5000);
+      await play(h, rejected(5001), rejected(5749), state(5749, 'open'));
+      const before = h.ds.entered.length;
+      await play(h, passes(5750));
+      expect(h.ds.entered.length - before, 'trial calls that reached the downstream').toBe(1);
+      await play(h, state(5750, 'closed'));
     }),
     test('rejected calls do not extend the cool-down', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 1, cooldownMs: 300, halfOpenMaxCalls: 1 });
-      const openedAt = await trip(b, 1, 1000);
-      for (let t = openedAt; t < openedAt + 300; t += 20) await expectOutcome(b, ok(), t, 'rejected');
-      expect(ds.entered.length, 'calls that reached the downstream while open').toBe(1);
-      await expectOutcome(b, ok(), openedAt + 300, 'ok');
+      const h = await setup(ctx, { failureThreshold: 1, cooldownMs: 300, halfOpenMaxCalls: 1 });
+      await trip(h, 1, 1000);
+      await play(h, ...Array.from({ length: 15 }, (_, i) => rejected(1000 + 20 * i)));
+      expect(h.ds.entered.length, 'calls that reached the downstream while open').toBe(1);
+      await play(h, passes(1300));
     }),
     test('a failed trial reopens the circuit and restarts the cool-down from the trial', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 2, cooldownMs: 1000, halfOpenMaxCalls: 1 });
-      await trip(b, 2, 30);
-      await expectOutcome(b, bad(), 1100, 'failed');
-      await expectState(b, 1100, 'open');
-      await expectOutcome(b, ok(), 1101, 'rejected');
-      await expectOutcome(b, ok(), 2000, 'rejected');
-      await expectOutcome(b, ok(), 2099, 'rejected');
-      await expectState(b, 2099, 'open');
-      await expectState(b, 2100, 'half-open');
-      await expectOutcome(b, ok(), 2100, 'ok');
-      await expectState(b, 2100, 'closed');
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 1000, halfOpenMaxCalls: 1 });
+      await trip(h, 2, 30);
+      await play(h, fails(1100), state(1100, 'open'), rejected(1101), rejected(2000), rejected(2099), state(2099, 'open'));
+      await play(h, state(2100, 'half-open'), passes(2100), state(2100, 'closed'));
     }),
     test('with halfOpenMaxCalls = 3 it takes three successful trials to close', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 3 });
-      await trip(b, 2, 10);
-      await expectOutcome(b, ok(), 110, 'ok');
-      await expectState(b, 110, 'half-open');
-      await expectOutcome(b, ok(), 111, 'ok');
-      await expectState(b, 111, 'half-open');
-      await expectOutcome(b, ok(), 112, 'ok');
-      await expectState(b, 112, 'closed');
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 3 });
+      await trip(h, 2, 10);
+      await play(h, passes(110), state(110, 'half-open'), passes(111), state(111, 'half-open'), passes(112), state(112, 'closed'));
     }),
     test('with halfOpenMaxCalls = 3 one failed trial reopens the circuit', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 3 });
-      await trip(b, 2, 10);
-      await expectOutcome(b, ok(), 110, 'ok');
-      await expectOutcome(b, bad(), 115, 'failed');
-      await expectState(b, 115, 'open');
-      await expectOutcome(b, ok(), 214, 'rejected');
-      for (const t of [215, 216, 217]) await expectOutcome(b, ok(), t, 'ok');
-      await expectState(b, 217, 'closed');
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 3 });
+      await trip(h, 2, 10);
+      await play(h, passes(110), fails(115), state(115, 'open'), rejected(214));
+      await play(h, passes(215), passes(216), passes(217), state(217, 'closed'));
     }),
     test('after closing, the failure count starts from zero', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 3, cooldownMs: 50, halfOpenMaxCalls: 1 });
-      await trip(b, 3, 10);
-      await expectOutcome(b, ok(), 60, 'ok');
-      await expectState(b, 60, 'closed');
-      await expectOutcome(b, bad(), 61, 'failed');
-      await expectOutcome(b, bad(), 62, 'failed');
-      await expectState(b, 62, 'closed');
-      await expectOutcome(b, bad(), 63, 'failed');
-      await expectState(b, 63, 'open');
+      const h = await setup(ctx, { failureThreshold: 3, cooldownMs: 50, halfOpenMaxCalls: 1 });
+      await trip(h, 3, 10);
+      await play(h, passes(60), state(60, 'closed'), fails(61), fails(62), state(62, 'closed'), fails(63), state(63, 'open'));
     }),
     test('failureThreshold = 1 opens on the first failure', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 1, cooldownMs: 10, halfOpenMaxCalls: 1 });
-      await expectOutcome(b, ok(), 0, 'ok');
-      await expectOutcome(b, bad(), 1, 'failed');
-      await expectOutcome(b, ok(), 2, 'rejected');
-      await expectOutcome(b, bad(), 11, 'failed');
-      await expectOutcome(b, ok(), 12, 'rejected');
-      await expectOutcome(b, ok(), 21, 'ok');
+      const h = await setup(ctx, { failureThreshold: 1, cooldownMs: 10, halfOpenMaxCalls: 1 });
+      await play(h, passes(0), fails(1), rejected(2), fails(11), rejected(12), passes(21));
     }),
     test('state() only reports; it never changes what execute() does', async (ctx) => {
-      const { b } = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 2 });
-      for (let t = 0; t < 5; t++) await expectState(b, t, 'closed');
-      await trip(b, 2, 10);
-      for (const t of [10, 50, 109]) await expectState(b, t, 'open');
-      for (const t of [110, 110, 110]) await expectState(b, t, 'half-open');
-      await expectOutcome(b, ok(), 110, 'ok');
-      await expectState(b, 110, 'half-open');
-      await expectOutcome(b, ok(), 110, 'ok');
-      await expectState(b, 110, 'closed');
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 2 });
+      await play(h, ...[0, 1, 2, 3, 4].map((t) => state(t, 'closed')));
+      await trip(h, 2, 10);
+      await play(h, state(10, 'open'), state(50, 'open'), state(109, 'open'), ...[110, 110, 110].map((t) => state(t, 'half-open')));
+      await play(h, passes(110), state(110, 'half-open'), passes(110), state(110, 'closed'));
     }),
     test('requests and results pass through unchanged', async (ctx) => {
       const { b } = await setup(ctx, { failureThreshold: 5, cooldownMs: 100, halfOpenMaxCalls: 1 });
       const payload = { user: 'ada', items: [1, 2, { sku: 'x-1', qty: 3 }], note: null, nested: { deep: [true, false] } };
-      expect(await b.call('execute', { id: 77, payload }, 0), 'execute(...) result').toEqual({ id: 77, ok: true, echo: payload });
+      expect(await b.execute({ id: 77, payload }, 0), 'execute(...) result').toEqual({ id: 77, ok: true, echo: payload });
     }),
     test('invalid options throw a RangeError', async (ctx) => {
       const good: Options = { failureThreshold: 3, cooldownMs: 1000, halfOpenMaxCalls: 1 };
-      const ds = new Downstream(ctx, 0);
-      const bads: Array<Record<string, unknown>> = [
-        { ...good, failureThreshold: 0 },
-        { ...good, failureThreshold: 2.5 },
-        { ...good, cooldownMs: 0 },
-        { ...good, cooldownMs: -100 },
-        { ...good, halfOpenMaxCalls: 0 },
-        { ...good, halfOpenMaxCalls: 1.5 },
-        { cooldownMs: 1000, halfOpenMaxCalls: 1 },
-      ];
-      for (const opts of bads)
-        await expectRejects(
-          ctx.subject.construct('CircuitBreaker', ctx.expose({ call: (r: Req) => ds.call(r) }), opts),
-          'RangeError',
-          `new CircuitBreaker(downstream, ${JSON.stringify(opts)})`,
-        );
+      const ds = downstream(ctx, 0);
+      const bad = Object.entries({ failureThreshold: [0, 2.5], cooldownMs: [0, -100], halfOpenMaxCalls: [0, 1.5] });
+      for (const options of [...bad.flatMap(([k, vs]) => vs.map((v) => ({ ...good, [k]: v }))), { cooldownMs: 1000, halfOpenMaxCalls: 1 }])
+        await expectRejects(breaker(ctx, ds, options), 'RangeError', `new CircuitBreaker(downstream, ${show(options)})`);
     }),
     test(
       'a long random sequence of calls matches the rules (threshold 3, 1 trial)',
-      async (ctx) => {
-        await modelCheck(ctx, { failureThreshold: 3, cooldownMs: 200, halfOpenMaxCalls: 1 }, 300);
-      },
+      randomCalls({ failureThreshold: 3, cooldownMs: 200, halfOpenMaxCalls: 1 }, 300),
       { timeoutMs: 10_000 },
     ),
     test(
       'a long random sequence of calls matches the rules (threshold 5, 3 trials)',
-      async (ctx) => {
-        await modelCheck(ctx, { failureThreshold: 5, cooldownMs: 1000, halfOpenMaxCalls: 3 }, 300);
-      },
+      randomCalls({ failureThreshold: 5, cooldownMs: 1000, halfOpenMaxCalls: 3 }, 300),
       { timeoutMs: 10_000 },
     ),
   ],
+
   stress: [
     test(
       'when the cool-down ends, 200 concurrent calls let exactly halfOpenMaxCalls trials through',
       async (ctx) => {
-        const { b, ds } = await setup(ctx, { failureThreshold: 2, cooldownMs: 500, halfOpenMaxCalls: 3 }, 3);
-        let t = 1000;
-        for (let episode = 0; episode < 3; episode++) {
-          const openedAt = await trip(b, 2, t);
-          const { admitted, outcomes } = await burst(ctx, b, ds, 200, openedAt + 500, ok);
+        const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 500, halfOpenMaxCalls: 3 }, 3);
+        for (const [episode, openedAt] of [1000, 11_000, 21_000].entries()) {
+          await trip(h, 2, openedAt);
+          const { admitted, outcomes } = await burst(ctx, h, 200, openedAt + 500, h.ok);
           expect(admitted, `episode ${episode}: calls that reached the downstream in half-open`).toBe(3);
           expect(count(outcomes, 'ok'), `episode ${episode}: successful calls`).toBe(3);
           expect(count(outcomes, 'rejected'), `episode ${episode}: calls rejected with CircuitOpenError`).toBe(197);
-          await expectState(b, openedAt + 500, 'closed');
-          const after = await Promise.all(Array.from({ length: 50 }, () => run(b, ok(), openedAt + 501)));
+          await play(h, state(openedAt + 500, 'closed'));
+          const after = await Promise.all(Array.from({ length: 50 }, () => run(h.b, h.ok(), openedAt + 501)));
           expect(count(after, 'ok'), `episode ${episode}: concurrent calls passing once closed`).toBe(50);
-          t = openedAt + 10_000;
         }
       },
       { timeoutMs: 15_000 },
@@ -388,70 +317,56 @@ export default defineSuites({
     test(
       'concurrent trials that fail reopen the circuit once',
       async (ctx) => {
-        const { b, ds } = await setup(ctx, { failureThreshold: 3, cooldownMs: 400, halfOpenMaxCalls: 5 }, 3);
-        const openedAt = await trip(b, 3, 2000);
-        const first = await burst(ctx, b, ds, 100, openedAt + 400, bad);
+        const h = await setup(ctx, { failureThreshold: 3, cooldownMs: 400, halfOpenMaxCalls: 5 }, 3);
+        await trip(h, 3, 2000);
+        const first = await burst(ctx, h, 100, 2400, h.bad);
         expect(first.admitted, 'failing trials that reached the downstream').toBe(5);
         expect(count(first.outcomes, 'failed'), 'trial failures passed on').toBe(5);
-        const reopenedAt = openedAt + 400;
-        await expectState(b, reopenedAt, 'open');
-        await expectOutcome(b, ok(), reopenedAt + 399, 'rejected');
-        const second = await burst(ctx, b, ds, 100, reopenedAt + 400, ok);
+        await play(h, state(2400, 'open'), rejected(2799));
+        const second = await burst(ctx, h, 100, 2800, h.ok);
         expect(second.admitted, 'trials that reached the downstream after the second cool-down').toBe(5);
         expect(count(second.outcomes, 'rejected'), 'calls rejected during the second half-open').toBe(95);
-        await expectState(b, reopenedAt + 400, 'closed');
+        await play(h, state(2800, 'closed'));
       },
       { timeoutMs: 15_000 },
     ),
     test('trial permits are used up by admission, not returned when a trial finishes', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 1, cooldownMs: 100, halfOpenMaxCalls: 2 }, 3);
-      const openedAt = await trip(b, 1, 500);
-      const now = openedAt + 100;
-      const t1 = run(b, { id: nextId++, hold: 'trial-1' }, now);
-      const t2 = run(b, { id: nextId++, hold: 'trial-2' }, now);
-      for (let i = 0; i < 500 && ds.inFlight < 2; i++) await ctx.sleep(2);
-      expect(ds.inFlight, 'trial calls in flight').toBe(2);
-      ds.hold('trial-1').open();
+      const h = await setup(ctx, { failureThreshold: 1, cooldownMs: 100, halfOpenMaxCalls: 2 }, 3);
+      await trip(h, 1, 500);
+      const [t1, t2] = [held(h, 'trial-1', 600), held(h, 'trial-2', 600)];
+      await until(ctx, () => h.ds.inFlight >= 2, 'both trials in flight');
+      expect(h.ds.inFlight, 'trial calls in flight').toBe(2);
+      h.ds.hold('trial-1').open();
       expect(await t1, 'first trial').toBe('ok');
-      await expectState(b, now, 'half-open');
-      await expectOutcome(b, ok(), now, 'rejected');
-      ds.hold('trial-2').open();
+      await play(h, state(600, 'half-open'), rejected(600));
+      h.ds.hold('trial-2').open();
       expect(await t2, 'second trial').toBe('ok');
-      await expectState(b, now, 'closed');
+      await play(h, state(600, 'closed'));
     }),
     test('outcomes of calls admitted before a state change are ignored', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 1 }, 3);
-      // Two slow calls admitted while closed: one will succeed late, one will fail late.
-      const lateSuccess = run(b, { id: nextId++, hold: 'late-success' }, 0);
-      const lateFailure = run(b, { id: nextId++, fail: true, hold: 'late-failure' }, 0);
-      for (let i = 0; i < 500 && ds.inFlight < 2; i++) await ctx.sleep(2);
-      await expectOutcome(b, bad(), 1, 'failed');
-      await expectOutcome(b, bad(), 2, 'failed');
-      await expectState(b, 2, 'open');
-      // Half-open: one trial, held.
-      const trial = run(b, { id: nextId++, hold: 'trial' }, 102);
-      for (let i = 0; i < 500 && ds.inFlight < 3; i++) await ctx.sleep(2);
-      ds.hold('late-failure').open();
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 1 }, 3);
+      // two slow calls admitted while closed: one will succeed late, one will fail late
+      const [lateSuccess, lateFailure] = [held(h, 'late-success', 0), held(h, 'late-failure', 0, true)];
+      await until(ctx, () => h.ds.inFlight >= 2, 'both slow calls in flight');
+      await play(h, fails(1), fails(2), state(2, 'open'));
+      const trial = held(h, 'trial', 102);
+      await until(ctx, () => h.ds.inFlight >= 3, 'the trial in flight');
+      h.ds.hold('late-failure').open();
       expect(await lateFailure, 'the late failure is still passed on to its caller').toBe('failed');
-      await expectState(b, 102, 'half-open');
-      ds.hold('late-success').open();
+      await play(h, state(102, 'half-open'));
+      h.ds.hold('late-success').open();
       expect(await lateSuccess, 'the late success is still returned to its caller').toBe('ok');
-      await expectState(b, 102, 'half-open');
-      await expectOutcome(b, ok(), 103, 'rejected');
-      ds.hold('trial').open();
+      await play(h, state(102, 'half-open'), rejected(103));
+      h.ds.hold('trial').open();
       expect(await trial, 'the trial').toBe('ok');
-      await expectState(b, 103, 'closed');
+      await play(h, state(103, 'closed'));
     }),
     test('concurrent failures while closed open the circuit once, from their own time', async (ctx) => {
-      const { b, ds } = await setup(ctx, { failureThreshold: 5, cooldownMs: 300, halfOpenMaxCalls: 1 }, 3);
-      const { admitted, outcomes } = await burst(ctx, b, ds, 100, 7000, bad);
+      const h = await setup(ctx, { failureThreshold: 5, cooldownMs: 300, halfOpenMaxCalls: 1 }, 3);
+      const { admitted, outcomes } = await burst(ctx, h, 100, 7000, h.bad);
       expect(admitted, 'calls admitted while closed').toBe(100);
       expect(count(outcomes, 'failed'), 'failures passed on').toBe(100);
-      await expectState(b, 7000, 'open');
-      await expectState(b, 7299, 'open');
-      await expectState(b, 7300, 'half-open');
-      await expectOutcome(b, ok(), 7300, 'ok');
-      await expectState(b, 7300, 'closed');
+      await play(h, state(7000, 'open'), state(7299, 'open'), state(7300, 'half-open'), passes(7300), state(7300, 'closed'));
     }),
   ],
 });
