@@ -1,156 +1,137 @@
-import { defineSuites, expect, expectRejects, fail, sample, test, type RemoteObject, type TestContext } from '@assay/sdk';
+import {
+  deepEqual,
+  defineSuites,
+  expect,
+  expectRejects,
+  fail,
+  jitter,
+  latch,
+  ManualClock,
+  outcome,
+  PaymentGateway,
+  rawOf,
+  runModel,
+  sample,
+  show,
+  test,
+  until,
+  type Remote,
+  type RemoteObject,
+  type TestContext,
+} from '@assay/sdk';
 
-interface Charge {
-  amountCents: number;
-  currency: string;
-  customer: string;
-  meta?: Record<string, unknown>;
-}
-interface Receipt {
-  chargeId: string;
-  amountCents: number;
-  currency: string;
-  customer: string;
-}
-
-type Outcome = { ok: unknown } | { error: string };
-
-function namedError(name: string, message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
-
-/**
- * Driver-owned payment gateway: counts every call, answers after a jittered latency, and
- * declines the calls the test asks it to (via `declineNext`, or customers listed in `declines`).
- */
-function makeGateway(ctx: TestContext, maxLatencyMs = 4) {
-  const state = {
-    calls: [] as Charge[],
-    charges: 0,
-    declineNext: false,
-    declines: new Set<string>(),
-    inFlight: 0,
-    /** Most gateway calls ever in flight at once. */
-    maxInFlight: 0,
-    /** When set, the first gateway call waits for it before answering. */
-    gate: null as Promise<void> | null,
-  };
-  const gateway = {
-    handle: async (req: Charge): Promise<Receipt> => {
-      state.calls.push(req);
-      const decline = state.declineNext || state.declines.has(req.customer);
-      state.declineNext = false;
-      state.inFlight++;
-      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-      if (state.gate && state.calls.length === 1) await state.gate;
-      await ctx.sleep(ctx.rng.int(1, maxLatencyMs));
-      state.inFlight--;
-      if (decline) throw namedError('CardDeclined', `card of ${req.customer} was declined`);
-      state.charges++;
-      return { chargeId: `ch_${state.charges}`, amountCents: req.amountCents, currency: req.currency, customer: req.customer };
-    },
-  };
-  return { gateway, state };
-}
-
-function makeClock(ctx: TestContext, start = 1_700_000_000_000, jitter = false) {
-  const clock = { t: start };
-  const exposed = {
-    now: async () => {
-      if (jitter) await ctx.sleep(ctx.rng.int(0, 1));
-      return clock.t;
-    },
-  };
-  return { clock, exposed };
-}
-
-async function setup(ctx: TestContext, ttlMs = 60_000, opts: { jitterClock?: boolean; maxLatencyMs?: number } = {}) {
-  const { gateway, state } = makeGateway(ctx, opts.maxLatencyMs);
-  const { clock, exposed } = makeClock(ctx, undefined, opts.jitterClock);
-  const h = await ctx.subject.construct('IdempotentHandler', ctx.expose(gateway), ctx.expose(exposed), { ttlMs });
-  return { h, state, clock };
-}
-
-async function outcomeOf(p: Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: await p };
-  } catch (e) {
-    const err = e as { remote?: boolean; remoteName?: string };
-    if (!err || err.remote !== true) throw e;
-    return { error: err.remoteName ?? 'Error' };
-  }
-}
-
-function show(o: Outcome): string {
-  return 'ok' in o ? `resolved with ${JSON.stringify(o.ok)}` : `rejected with ${o.error}`;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  const ka = Object.keys(a);
-  const ob = b as Record<string, unknown>;
-  return ka.length === Object.keys(ob).length && ka.every((k) => k in ob && sameJson((a as Record<string, unknown>)[k], ob[k]));
-}
+type Charge = { amountCents: number; currency: string; customer: string; meta?: Record<string, unknown> };
+type Receipt = { chargeId: string; amountCents: number; currency: string; customer: string };
+type IdempotentHandler = { handle(key: string, request: unknown): unknown };
+type Handler = Remote<IdempotentHandler>;
 
 const charge = (customer: string, amountCents = 1999, currency = 'EUR'): Charge => ({ amountCents, currency, customer });
-const receipt = (n: number, c: Charge): Receipt => ({
+const receipt = (n: number, { amountCents, currency, customer }: Charge): Receipt => ({
   chargeId: `ch_${n}`,
-  amountCents: c.amountCents,
-  currency: c.currency,
-  customer: c.customer,
+  amountCents,
+  currency,
+  customer,
 });
 
-const handle = (h: RemoteObject, key: string, req: unknown) => h.call('handle', key, req);
+/**
+ * A payment endpoint behind the handler: the SDK's gateway (every request counted, answers after
+ * 1–`maxLatencyMs` ms, declines on demand), and a clock the test moves, read with 0–1 ms of
+ * latency in the stress tests so that reads interleave too.
+ */
+async function setup(ctx: TestContext, ttlMs = 60_000, { jitterClock = false, maxLatencyMs = 4 } = {}) {
+  const gateway = new PaymentGateway<Charge, Receipt>(ctx, { latencyMs: [1, maxLatencyMs], receipt: (req, n) => receipt(n, req) });
+  const clock = new ManualClock(1_700_000_000_000);
+  const now = async () => {
+    if (jitterClock) await jitter(ctx, 1);
+    return clock.now();
+  };
+  const h = await handler(ctx, gateway, now, { ttlMs });
+  return { h, gateway, clock };
+}
+const handler = (ctx: TestContext, gateway: PaymentGateway<Charge, Receipt>, now: () => number | Promise<number>, options: unknown) =>
+  ctx.construct<IdempotentHandler>('IdempotentHandler', ctx.expose(gateway.client('handle')), ctx.expose({ now }), options);
+
+/** What a call came to: its response, or the name of the error it rejected with (the message is free). */
+type Seen = { ok: unknown } | { error: string };
+async function seen(call: Promise<unknown>): Promise<Seen> {
+  const o = await outcome(call);
+  return 'ok' in o ? o : { error: o.error };
+}
+const conflict = { error: 'IdempotencyConflictError' };
+const declined = { error: 'CardDeclined' };
 
 /** handle() that must succeed: an unexpected rejection fails the test with a readable message. */
-async function ok(h: RemoteObject, key: string, req: unknown, what: string): Promise<unknown> {
-  const o = await outcomeOf(handle(h, key, req));
-  if ('error' in o) fail(`${what}: handle("${key}", ...) ${show(o)}, expected it to resolve`, 'a response', o.error);
+async function ok(h: Handler, key: string, req: unknown, what: string): Promise<unknown> {
+  const o = await seen(h.handle(key, req));
+  if ('error' in o) fail(`${what}: handle("${key}", ...) rejected with ${o.error}, expected it to resolve`, 'a response', o.error);
   return o.ok;
 }
 
 /** handle() that must succeed, ready for an assertion on its response. */
-async function respond(h: RemoteObject, key: string, req: unknown, what: string) {
-  return expect(await ok(h, key, req, what), what);
+const respond = async (h: Handler, key: string, req: unknown, what: string) => expect(await ok(h, key, req, what), what);
+
+/** The handler as the rules see it. */
+const asSeen = (h: Handler): RemoteObject => ({
+  call: (_method, key, req) => seen(h.handle(key as string, req)),
+  prop: (name) => rawOf(h).prop(name),
+});
+
+/** The statement's rules: what each key holds (its first request, when it expires, its response). */
+class Rules {
+  charges = 0;
+  /** The gateway declines the next charge. */
+  declines = false;
+  readonly #keys = new Map<string, { req: Charge; expiresAt: number; response: Receipt }>();
+  constructor(
+    private readonly clock: ManualClock,
+    private readonly ttlMs: number,
+  ) {}
+
+  handle(key: string, req: Charge): Seen {
+    const held = this.#keys.get(key);
+    if (held && this.clock.now() < held.expiresAt) return deepEqual(held.req, req) ? { ok: held.response } : conflict;
+    if (this.declines) {
+      this.#keys.delete(key);
+      return declined;
+    }
+    const response = receipt(++this.charges, req);
+    this.#keys.set(key, { req, expiresAt: this.clock.now() + this.ttlMs, response });
+    return { ok: response };
+  }
 }
 
 export default defineSuites({
   correctness: [
     sample('a repeated request with the same key charges once and gets the first response', async (ctx) => {
-      const { h, state } = await setup(ctx);
+      const { h, gateway } = await setup(ctx);
       const req = charge('cus_ada');
       (await respond(h, 'key-1', req, 'first handle("key-1")')).toEqual(receipt(1, req));
       (await respond(h, 'key-1', req, 'second handle("key-1")')).toEqual(receipt(1, req));
       (await respond(h, 'key-1', req, 'third handle("key-1")')).toEqual(receipt(1, req));
-      expect(state.calls.length, 'gateway calls').toBe(1);
+      expect(gateway.requests.length, 'gateway calls').toBe(1);
     }),
     sample('different keys are independent, even with the same request', async (ctx) => {
-      const { h, state } = await setup(ctx);
+      const { h, gateway } = await setup(ctx);
       const req = charge('cus_bob', 500);
       (await respond(h, 'order-1', req, 'handle("order-1")')).toEqual(receipt(1, req));
       (await respond(h, 'order-2', req, 'handle("order-2")')).toEqual(receipt(2, req));
-      expect(state.calls.length, 'gateway calls').toBe(2);
+      expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
     sample('reusing a key with a different request is rejected', async (ctx) => {
-      const { h, state } = await setup(ctx);
+      const { h, gateway } = await setup(ctx);
       await ok(h, 'key-7', charge('cus_cy', 1000), 'first request');
-      await expectRejects(handle(h, 'key-7', charge('cus_cy', 9000)), 'IdempotencyConflictError', 'handle("key-7", different amount)');
-      expect(state.calls.length, 'gateway calls').toBe(1);
+      await expectRejects(h.handle('key-7', charge('cus_cy', 9000)), 'IdempotencyConflictError', 'handle("key-7", different amount)');
+      expect(gateway.requests.length, 'gateway calls').toBe(1);
     }),
     sample('a key expires ttlMs after its first request', async (ctx) => {
-      const { h, state, clock } = await setup(ctx, 1000);
+      const { h, gateway, clock } = await setup(ctx, 1000);
       const req = charge('cus_dee');
       (await respond(h, 'k', req, 'at t+0')).toEqual(receipt(1, req));
-      clock.t += 999;
+      clock.advance(999);
       (await respond(h, 'k', req, 'at t+999 (still remembered)')).toEqual(receipt(1, req));
-      clock.t += 1;
+      clock.advance(1);
       (await respond(h, 'k', req, 'at t+1000 (expired: a new charge)')).toEqual(receipt(2, req));
-      expect(state.calls.length, 'gateway calls').toBe(2);
+      expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
 
     test('expiry counts from the first request; duplicates do not extend it', async (ctx) => {
@@ -158,191 +139,158 @@ export default defineSuites({
       const req = charge('cus_eve');
       await ok(h, 'k', req, 'first request');
       for (const step of [1000, 1500, 2000]) {
-        clock.t += step;
+        clock.advance(step);
         (await respond(h, 'k', req, `duplicate at +${step}`)).toEqual(receipt(1, req));
       }
-      clock.t += 500; // 5000 after the first request
+      clock.advance(500); // 5000 after the first request
       (await respond(h, 'k', req, 'at exactly ttlMs after the first request')).toEqual(receipt(2, req));
-      clock.t += 4999;
+      clock.advance(4999);
       (await respond(h, 'k', req, 'within the new window')).toEqual(receipt(2, req));
     }),
     test('after expiry the key may be used with a different request', async (ctx) => {
-      const { h, clock, state } = await setup(ctx, 100);
+      const { h, clock, gateway } = await setup(ctx, 100);
       await ok(h, 'k', charge('cus_fay', 100), 'first request');
-      clock.t += 100;
+      clock.advance(100);
       const other = charge('cus_fay', 250);
       (await respond(h, 'k', other, 'new request after expiry')).toEqual(receipt(2, other));
-      await expectRejects(handle(h, 'k', charge('cus_fay', 100)), 'IdempotencyConflictError', 'the old request is now the different one');
-      expect(state.calls.length, 'gateway calls').toBe(2);
+      await expectRejects(h.handle('k', charge('cus_fay', 100)), 'IdempotencyConflictError', 'the old request is now the different one');
+      expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
     test('a failed request is not remembered: the error reaches the caller and a retry runs again', async (ctx) => {
-      const { h, state } = await setup(ctx);
+      const { h, gateway } = await setup(ctx);
       const req = charge('cus_gus', 4200);
-      state.declineNext = true;
-      await expectRejects(handle(h, 'pay-1', req), 'CardDeclined', 'first attempt (declined by the gateway)');
+      gateway.declineNext();
+      await expectRejects(h.handle('pay-1', req), 'CardDeclined', 'first attempt (declined by the gateway)');
       (await respond(h, 'pay-1', req, 'retry with the same key')).toEqual(receipt(1, req));
       (await respond(h, 'pay-1', req, 'duplicate after the success')).toEqual(receipt(1, req));
-      expect(state.calls.length, 'gateway calls').toBe(2);
+      expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
     test('after a failure the key is free for a different request too', async (ctx) => {
-      const { h, state } = await setup(ctx);
-      state.declineNext = true;
-      await expectRejects(handle(h, 'k', charge('cus_hal', 10)), 'CardDeclined', 'declined request');
+      const { h, gateway } = await setup(ctx);
+      gateway.declineNext();
+      await expectRejects(h.handle('k', charge('cus_hal', 10)), 'CardDeclined', 'declined request');
       const other = charge('cus_hal', 20);
       (await respond(h, 'k', other, 'different request after the failure')).toEqual(receipt(1, other));
     }),
     test('requests are compared by value: field order does not matter, values do', async (ctx) => {
-      const { h, state } = await setup(ctx);
+      const { h, gateway } = await setup(ctx);
       const a = { amountCents: 700, currency: 'USD', customer: 'cus_ivy', meta: { orderId: 'o-1', lines: [1, 2, 3] } };
       const reordered = { meta: { lines: [1, 2, 3], orderId: 'o-1' }, customer: 'cus_ivy', currency: 'USD', amountCents: 700 };
       const first = await ok(h, 'k', a, 'first request');
       (await respond(h, 'k', reordered, 'same request with fields in another order')).toEqual(first);
-      expect(state.calls.length, 'gateway calls').toBe(1);
-      const variants: unknown[] = [
+      expect(gateway.requests.length, 'gateway calls').toBe(1);
+      for (const v of [
         { ...a, meta: { orderId: 'o-1', lines: [3, 2, 1] } },
         { ...a, meta: { orderId: 'o-1', lines: [1, 2, 3], note: 'x' } },
         { ...a, currency: 'usd' },
         { amountCents: 700, currency: 'USD', customer: 'cus_ivy' },
         { ...a, amountCents: '700' },
-      ];
-      for (const v of variants) await expectRejects(handle(h, 'k', v), 'IdempotencyConflictError', `handle("k", ${JSON.stringify(v)})`);
+      ])
+        await expectRejects(h.handle('k', v), 'IdempotencyConflictError', `handle("k", ${JSON.stringify(v)})`);
       (await respond(h, 'k', a, 'the original request still gets its response')).toEqual(first);
-      expect(state.calls.length, 'gateway calls').toBe(1);
+      expect(gateway.requests.length, 'gateway calls').toBe(1);
     }),
     test('the handler receives the request unchanged', async (ctx) => {
-      const { h, state } = await setup(ctx);
+      const { h, gateway } = await setup(ctx);
       const req = { amountCents: 1, currency: 'JPY', customer: 'cus_jo', meta: { tags: ['a', 'b'], nested: { deep: true, n: null } } };
       await ok(h, 'k', req, 'handle');
-      expect(state.calls[0], 'request seen by the gateway').toEqual(req);
+      expect(gateway.requests[0], 'request seen by the gateway').toEqual(req);
     }),
     test('a long mixed sequence matches the specification', async (ctx) => {
-      const ttl = 10_000;
-      const { h, state, clock } = await setup(ctx, ttl);
-      const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const { h, gateway, clock } = await setup(ctx, 10_000);
+      const rules = new Rules(clock, 10_000);
       const variants = (k: string): Charge[] => [charge(`cus_${k}`, 100), charge(`cus_${k}`, 200), charge(`cus_${k}`, 100, 'GBP')];
-      const memo = new Map<string, { req: Charge; expiresAt: number; response: Receipt }>();
-      let charges = 0;
-      for (let i = 0; i < 160; i++) {
-        clock.t += ctx.rng.int(0, 2500);
-        const key = ctx.rng.pick(keys);
-        const req = ctx.rng.next() < 0.75 ? variants(key)[0]! : ctx.rng.pick(variants(key));
-        const decline = ctx.rng.next() < 0.1;
-        const m = memo.get(key);
-        let want: Outcome;
-        if (m && clock.t < m.expiresAt) want = sameJson(m.req, req) ? { ok: m.response } : { error: 'IdempotencyConflictError' };
-        else if (decline) {
-          memo.delete(key);
-          want = { error: 'CardDeclined' };
-        } else {
-          const response = receipt(++charges, req);
-          memo.set(key, { req, expiresAt: clock.t + ttl, response });
-          want = { ok: response };
-        }
-        state.declineNext = decline;
-        const got = await outcomeOf(handle(h, key, req));
-        state.declineNext = false;
-        const same = 'ok' in want ? 'ok' in got && sameJson(got.ok, want.ok) : 'error' in got && got.error === want.error;
-        if (!same)
-          fail(
-            `step ${i + 1}: handle("${key}", ${JSON.stringify(req)}) at t+${clock.t - 1_700_000_000_000} should have ${show(want)}, but it ${show(got)}`,
-            want,
-            got,
-          );
-      }
-      expect(state.charges, 'successful charges').toBe(charges);
+      await runModel({
+        model: rules,
+        subject: asSeen(h),
+        rng: ctx.rng,
+        steps: 160,
+        ops: {
+          handle: {
+            args: (rng) => {
+              clock.advance(rng.int(0, 2500));
+              const key = rng.pick(['a', 'b', 'c', 'd', 'e', 'f']);
+              const req = rng.next() < 0.75 ? variants(key)[0]! : rng.pick(variants(key));
+              rules.declines = rng.next() < 0.1;
+              gateway.declineNext(rules.declines ? 1 : 0); // for this step only: the next one sets it again
+              return [key, req];
+            },
+          },
+        },
+      });
+      expect(gateway.charges, 'successful charges').toBe(rules.charges);
     }),
     test('ttlMs must be an integer >= 1', async (ctx) => {
-      const { gateway } = makeGateway(ctx);
-      const { exposed } = makeClock(ctx);
-      for (const ttlMs of [0, -1, 1.5]) {
-        await expectRejects(
-          ctx.subject.construct('IdempotentHandler', ctx.expose(gateway), ctx.expose(exposed), { ttlMs }),
-          'RangeError',
-          `ttlMs: ${ttlMs}`,
-        );
-      }
-      await ctx.subject.construct('IdempotentHandler', ctx.expose(gateway), ctx.expose(exposed), { ttlMs: 1 });
+      const [gateway, now] = [new PaymentGateway<Charge, Receipt>(ctx), async () => 1_700_000_000_000];
+      for (const ttlMs of [0, -1, 1.5]) await expectRejects(handler(ctx, gateway, now, { ttlMs }), 'RangeError', `ttlMs: ${ttlMs}`);
+      await handler(ctx, gateway, now, { ttlMs: 1 });
     }),
   ],
 
   stress: [
     test('200 concurrent duplicates: exactly one charge, every caller gets its response', async (ctx) => {
-      const { h, state } = await setup(ctx, 60_000, { jitterClock: true, maxLatencyMs: 8 });
+      const { h, gateway } = await setup(ctx, 60_000, { jitterClock: true, maxLatencyMs: 8 });
       const req = charge('cus_rush', 2500);
-      const outcomes = await Promise.all(Array.from({ length: 200 }, () => outcomeOf(handle(h, 'checkout-42', req))));
-      expect(state.calls.length, 'gateway calls for 200 concurrent duplicates').toBe(1);
-      outcomes.forEach((o, i) => {
-        if (!('ok' in o) || !sameJson(o.ok, receipt(1, req)))
-          fail(`caller ${i} ${show(o)}, expected the single charge's receipt`, receipt(1, req), o);
-      });
+      const outcomes = await Promise.all(Array.from({ length: 200 }, () => seen(h.handle('checkout-42', req))));
+      expect(gateway.requests.length, 'gateway calls for 200 concurrent duplicates').toBe(1);
+      outcomes.forEach((o, i) => expect(o, `caller ${i} (expected the single charge's receipt)`).toEqual({ ok: receipt(1, req) }));
     }),
     test('60 keys with 6 concurrent duplicates each, shuffled: one charge per key', async (ctx) => {
-      const { h, state } = await setup(ctx, 60_000, { jitterClock: true });
-      const calls = ctx.rng
-        .shuffle(Array.from({ length: 360 }, (_, i) => i % 60))
-        .map((k) => ({ key: `k-${k}`, req: charge(`cus_${k}`, 100 + k) }));
-      const outcomes = await Promise.all(calls.map((c) => outcomeOf(handle(h, c.key, c.req))));
-      expect(state.calls.length, 'gateway calls').toBe(60);
+      const { h, gateway } = await setup(ctx, 60_000, { jitterClock: true });
+      const keys = ctx.rng.shuffle(Array.from({ length: 360 }, (_, i) => i % 60));
+      const calls = keys.map((k) => ({ key: `k-${k}`, req: charge(`cus_${k}`, 100 + k) }));
+      const outcomes = await Promise.all(calls.map((c) => seen(h.handle(c.key, c.req))));
+      expect(gateway.requests.length, 'gateway calls').toBe(60);
       const byKey = new Map<string, unknown>();
       outcomes.forEach((o, i) => {
         const c = calls[i]!;
-        if (!('ok' in o)) return fail(`handle("${c.key}") ${show(o)}`);
+        if (!('ok' in o)) return fail(`handle("${c.key}") rejected with ${o.error}`);
         const r = o.ok as Receipt;
         if (r.customer !== c.req.customer || r.amountCents !== c.req.amountCents)
-          fail(`handle("${c.key}") returned another key's receipt: ${JSON.stringify(r)}`);
-        const seen = byKey.get(c.key);
-        if (seen === undefined) byKey.set(c.key, r);
-        else if (!sameJson(seen, r))
-          fail(`duplicates of "${c.key}" got different receipts: ${JSON.stringify(seen)} and ${JSON.stringify(r)}`);
+          fail(`handle("${c.key}") returned another key's receipt: ${show(r)}`);
+        if (!byKey.has(c.key)) byKey.set(c.key, r);
+        else if (!deepEqual(byKey.get(c.key), r))
+          fail(`duplicates of "${c.key}" got different receipts: ${show(byKey.get(c.key))} and ${show(r)}`);
       });
     }),
     test('100 concurrent duplicates of a declined charge: they share one gateway call at a time, all see the error, a retry charges once', async (ctx) => {
-      const { h, state } = await setup(ctx, 60_000, { jitterClock: true, maxLatencyMs: 8 });
+      const { h, gateway } = await setup(ctx, 60_000, { jitterClock: true, maxLatencyMs: 8 });
       const req = charge('cus_broke', 99_000);
-      state.declines.add('cus_broke');
-      const outcomes = await Promise.all(Array.from({ length: 100 }, () => outcomeOf(handle(h, 'k', req))));
+      gateway.declineWhen((r) => r.customer === 'cus_broke');
+      const outcomes = await Promise.all(Array.from({ length: 100 }, () => seen(h.handle('k', req))));
       // A failure is forgotten, so a duplicate arriving after it may try again; but a duplicate
       // arriving while a call is in flight must wait for it: never two calls at once.
-      expect(state.maxInFlight, 'gateway calls in flight at the same time for one key').toBe(1);
-      outcomes.forEach((o, i) => {
-        if (!('error' in o) || o.error !== 'CardDeclined') fail(`caller ${i} ${show(o)}, expected CardDeclined`);
-      });
-      state.declines.clear();
-      const before = state.calls.length;
-      const retries = await Promise.all(Array.from({ length: 100 }, () => outcomeOf(handle(h, 'k', req))));
-      expect(state.calls.length - before, 'gateway calls for 100 concurrent retries once the card works').toBe(1);
-      retries.forEach((o, i) => {
-        if (!('ok' in o) || !sameJson(o.ok, receipt(1, req))) fail(`retry ${i} ${show(o)}, expected the receipt`);
-      });
+      expect(gateway.maxInFlight, 'gateway calls in flight at the same time for one key').toBe(1);
+      outcomes.forEach((o, i) => expect(o, `caller ${i}`).toEqual(declined));
+      gateway.declineWhen(undefined);
+      const before = gateway.requests.length;
+      const retries = await Promise.all(Array.from({ length: 100 }, () => seen(h.handle('k', req))));
+      expect(gateway.requests.length - before, 'gateway calls for 100 concurrent retries once the card works').toBe(1);
+      retries.forEach((o, i) => expect(o, `retry ${i}`).toEqual({ ok: receipt(1, req) }));
     }),
     test('conflicting requests that arrive while the first is in flight are rejected', async (ctx) => {
-      const { h, state } = await setup(ctx, 60_000, { jitterClock: true });
-      let release!: () => void;
-      state.gate = new Promise<void>((r) => (release = r));
+      const { h, gateway } = await setup(ctx, 60_000, { jitterClock: true });
+      const gate = latch();
+      gateway.hold(gate, true);
       const req = charge('cus_kim', 300);
-      const first = outcomeOf(handle(h, 'k', req));
-      for (let i = 0; i < 500 && state.calls.length === 0; i++) await ctx.sleep(1);
-      if (state.calls.length === 0) fail('the first request never reached the gateway');
-      // the first charge is now held at the gateway until release()
+      const first = seen(h.handle('k', req));
+      await until(ctx, () => gateway.requests.length > 0, 'the first request to reach the gateway', 500, 1);
+      // the first charge is now held at the gateway until the gate opens
       const others = ctx.rng.shuffle([
         ...Array.from({ length: 40 }, (_, i) => ({ req: charge('cus_kim', 301 + i), conflict: true })),
         ...Array.from({ length: 40 }, () => ({ req, conflict: false })),
       ]);
-      const pending = Promise.all(others.map((o) => outcomeOf(handle(h, 'k', o.req))));
+      const pending = Promise.all(others.map((o) => seen(h.handle('k', o.req))));
       await ctx.sleep(30);
-      release();
+      gate.open();
       const outcomes = await pending;
-      const firstOutcome = await first;
-      expect(firstOutcome, 'first request').toEqual({ ok: receipt(1, req) });
-      expect(state.calls.length, 'gateway calls').toBe(1);
-      outcomes.forEach((o, i) => {
-        const want: Outcome = others[i]!.conflict ? { error: 'IdempotencyConflictError' } : { ok: receipt(1, req) };
-        const same = 'ok' in want ? 'ok' in o && sameJson(o.ok, want.ok) : 'error' in o && o.error === want.error;
-        if (!same)
-          fail(
-            `concurrent request ${i} (${others[i]!.conflict ? 'different amount' : 'duplicate'}) ${show(o)}, expected it to have ${show(want)}`,
-          );
-      });
+      expect(await first, 'first request').toEqual({ ok: receipt(1, req) });
+      expect(gateway.requests.length, 'gateway calls').toBe(1);
+      outcomes.forEach((o, i) =>
+        expect(o, `concurrent request ${i} (${others[i]!.conflict ? 'different amount' : 'duplicate'})`).toEqual(
+          others[i]!.conflict ? conflict : { ok: receipt(1, req) },
+        ),
+      );
     }),
   ],
 });
