@@ -160,12 +160,14 @@ export class Grader {
     if (!report && !internal && !run.timedOut && !run.oomKilled)
       internal = `the driver exited (code ${run.exitCode}) without a report: ${run.stderr.slice(-1000)}`;
     if (internal) log.error({ internal, exitCode: run.exitCode }, 'grading failed internally');
-    const types = await typeCheck;
-    if (!types.ok) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
+    // An internal error is retried whatever the analysis says: it need not be waited for.
+    const skipped = { ok: false, reason: 'not needed: the grading failed internally' } as const;
+    const types = internal ? skipped : await typeCheck;
+    if (!types.ok && !internal) log.warn({ reason: types.reason }, 'type check could not run; the submission is graded without it');
     if (report && types.ok && types.diagnostics.length > 0 && (report as DriverReport).compile.ok)
       report = withTypeErrors(report, types.diagnostics);
-    const found = await hints;
-    if (!found.ok) log.warn({ reason: found.reason }, 'static hints could not be found; the result has none');
+    const found = internal ? skipped : await hints;
+    if (!found.ok && !internal) log.warn({ reason: found.reason }, 'static hints could not be found; the result has none');
 
     // One pass over every string: PostgreSQL's jsonb refuses NUL characters and lone surrogates.
     const result = storable(assembleResult(req, report, run, internal, startedAt, found));

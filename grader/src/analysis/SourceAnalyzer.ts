@@ -22,14 +22,16 @@ export type TypeCheckOutcome = { ok: true; diagnostics: Diagnostic[] } | { ok: f
 export type HintsOutcome = { ok: true; found: FoundHint[] } | { ok: false; reason: string };
 
 export interface AnalyzerLimits {
-  /** Worker threads; each runs one job at a time and may use up to `heapMb`. */
+  /** Type-check workers; each runs one job at a time and may use up to `heapMb`. */
   workers: number;
   heapMb: number;
   typeCheckMs: number;
+  /** The hints scan has a worker of its own (it parses only the submission). */
+  hintsHeapMb: number;
   hintsMs: number;
 }
 
-export const DEFAULT_ANALYZER_LIMITS: AnalyzerLimits = { workers: 1, heapMb: 512, typeCheckMs: 20_000, hintsMs: 5_000 };
+export const DEFAULT_ANALYZER_LIMITS: AnalyzerLimits = { workers: 1, heapMb: 512, typeCheckMs: 20_000, hintsHeapMb: 256, hintsMs: 5_000 };
 
 type JobOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -59,29 +61,20 @@ const typescriptFromWorkerData: Plugin = {
   },
 };
 
-export class SourceAnalyzer {
-  private readonly limits: AnalyzerLimits;
+/** Jobs run one at a time per worker thread, in order; each worker's heap is capped at `heapMb`. */
+export class WorkerQueue {
   private readonly slots: Slot[];
   private readonly queue: Job[] = [];
-  private code: Promise<string> | undefined;
   private nextId = 1;
   private closed = false;
 
-  constructor(limits: Partial<AnalyzerLimits> = {}) {
-    this.limits = { ...DEFAULT_ANALYZER_LIMITS, ...limits };
-    this.slots = Array.from({ length: Math.max(1, this.limits.workers) }, () => ({}));
-  }
-
-  /** Type errors in the submission's TypeScript files (none when it type-checks). */
-  async typeCheck(files: { path: string; content: string }[]): Promise<TypeCheckOutcome> {
-    const o = await this.run('types', files, this.limits.typeCheckMs);
-    return o.ok ? { ok: true, diagnostics: o.value as Diagnostic[] } : o;
-  }
-
-  /** The static hints patterns in the submission, before any measurement marks them. */
-  async staticHints(files: { path: string; content: string }[]): Promise<HintsOutcome> {
-    const o = await this.run('hints', files, this.limits.hintsMs);
-    return o.ok ? { ok: true, found: o.value as FoundHint[] } : o;
+  constructor(
+    workers: number,
+    private readonly heapMb: number,
+    /** The worker's code (bundled once, shared by every queue). */
+    private readonly source: () => Promise<string>,
+  ) {
+    this.slots = Array.from({ length: Math.max(1, workers) }, () => ({}));
   }
 
   async close(): Promise<void> {
@@ -97,7 +90,7 @@ export class SourceAnalyzer {
     );
   }
 
-  private run(kind: AnalysisKind, files: Job['files'], timeoutMs: number): Promise<JobOutcome> {
+  run(kind: AnalysisKind, files: Job['files'], timeoutMs: number): Promise<JobOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, reason: 'the analyzer was closed' });
     return new Promise((settle) => {
       this.queue.push({ id: this.nextId++, kind, files, timeoutMs, settle });
@@ -155,7 +148,8 @@ export class SourceAnalyzer {
     const worker = new Worker(code, {
       eval: true,
       workerData: { typescriptPath, typeRoots },
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: Math.min(64, this.limits.heapMb / 8) },
+      // A deep stack: interpreted (not yet optimised) parser frames are large, and real code nests.
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: Math.min(64, this.heapMb / 8), stackSizeMb: 16 },
     });
     worker.on('message', (m: AnalysisReply) => {
       const job = slot.job;
@@ -168,17 +162,44 @@ export class SourceAnalyzer {
       if (slot.job) this.finish(slot, slot.job, { ok: false, reason });
     };
     worker.on('error', (e: Error & { code?: string }) =>
-      died(
-        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `ran out of memory (${this.limits.heapMb} MB)`
-          : `the analysis worker crashed: ${e.message}`,
-      ),
+      died(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${this.heapMb} MB)` : `the analysis worker crashed: ${e.message}`),
     );
     worker.on('exit', () => died('the analysis worker stopped'));
     // After the listeners (adding a 'message' listener refs the port again): an idle worker must
     // never keep a process from exiting.
     worker.unref();
     return worker;
+  }
+}
+
+/** The two queues: a type check waiting for a worker must never hold up another submission's hints. */
+export class SourceAnalyzer {
+  private readonly limits: AnalyzerLimits;
+  private readonly types: WorkerQueue;
+  private readonly hints: WorkerQueue;
+  private code: Promise<string> | undefined;
+
+  constructor(limits: Partial<AnalyzerLimits> = {}) {
+    this.limits = { ...DEFAULT_ANALYZER_LIMITS, ...limits };
+    const source = () => this.source();
+    this.types = new WorkerQueue(this.limits.workers, this.limits.heapMb, source);
+    this.hints = new WorkerQueue(1, this.limits.hintsHeapMb, source);
+  }
+
+  /** Type errors in the submission's TypeScript files (none when it type-checks). */
+  async typeCheck(files: { path: string; content: string }[]): Promise<TypeCheckOutcome> {
+    const o = await this.types.run('types', files, this.limits.typeCheckMs);
+    return o.ok ? { ok: true, diagnostics: o.value as Diagnostic[] } : o;
+  }
+
+  /** The static hints patterns in the submission, before any measurement marks them. */
+  async staticHints(files: { path: string; content: string }[]): Promise<HintsOutcome> {
+    const o = await this.hints.run('hints', files, this.limits.hintsMs);
+    return o.ok ? { ok: true, found: o.value as FoundHint[] } : o;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.types.close(), this.hints.close()]);
   }
 
   /** The worker's code, bundled once (typescript itself is loaded from the host's copy). */
