@@ -67,6 +67,17 @@ const names = (count: number, prefix = 'node') => Array.from({ length: count }, 
 const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}:${i}`);
 const SAMPLE_KEYS = ['user:1', 'user:2', 'user:3', 'user:4', 'user:5', 'user:6', 'user:7', 'user:8', 'session:x', 'session:y'];
 const UNICODE_KEYS = ['🔑', 'ключ-1', 'clé:ç', 'キー', 'a\u0000b'];
+/**
+ * (nodes, virtual nodes) pairs common in practice, among them several where a split of a global
+ * count, Math.floor((1 / nodes) * virtualNodes * nodes), gives each node one virtual node fewer.
+ */
+// prettier-ignore
+const SPREAD = [[2, 3], [3, 50], [3, 100], [5, 7], [6, 100], [7, 5], [7, 10], [7, 160], [9, 30], [11, 13], [12, 200]] as const;
+/** Each node's first and last virtual node (keys that hash exactly onto them), and random keys. */
+const edgeKeys = (rng: Rng, virtualNodes: number, nodes: string[], count: number) => [
+  ...nodes.flatMap((n) => [`${n}#0`, `${n}#${virtualNodes - 1}`]),
+  ...randomKeys(rng, count),
+];
 
 export default defineSuites({
   correctness: [
@@ -138,6 +149,44 @@ export default defineSuites({
       for (const n of nodes)
         for (const i of [0, 1, 7, 19])
           expect(await ring.nodeFor(`${n}#${i}`), `nodeFor("${n}#${i}") (the position of ${n}'s virtual node ${i})`).toBe(n);
+    }),
+    test('the statement’s example: 100 virtual nodes, cache-a, cache-b and cache-c, then cache-c removed', async (ctx) => {
+      const nodes = ['cache-a', 'cache-b', 'cache-c'];
+      const { ring, placed, expectOwners } = await withNodes(ctx, 100, nodes);
+      const keys = ['user:42', ...edgeKeys(ctx.rng, 100, nodes, 300)];
+      await expectOwners(keys, 'with cache-a, cache-b, cache-c: ');
+      expect(await ring.removeNode('cache-c'), 'removeNode("cache-c")').toBe(true);
+      placed.delete('cache-c');
+      await expectOwners(keys, 'after removing cache-c: ');
+    }),
+    test(
+      'exact owners for a spread of node and virtual-node counts',
+      async (ctx) => {
+        for (const [count, virtualNodes] of SPREAD) {
+          const nodes = names(count, 'cache');
+          const { expectOwners } = await withNodes(ctx, virtualNodes, nodes);
+          await expectOwners(edgeKeys(ctx.rng, virtualNodes, nodes, 100), `${count} nodes, ${virtualNodes} virtual nodes each: `);
+        }
+      },
+      { timeoutMs: 15_000 },
+    ),
+    test('keys exactly on the ring’s first and last positions', async (ctx) => {
+      // prettier-ignore
+      const rings: [number, string[]][] = [
+        [2, ['east', 'west', 'north']], [4, ['cache-a', 'cache-b', 'cache-c']], [100, ['cache-a', 'cache-b', 'cache-c']], [1, names(7, 'db')],
+      ];
+      for (const [virtualNodes, nodes] of rings) {
+        const points = positions(virtualNodes, nodes);
+        const at = (pos: number) => {
+          for (const n of nodes) for (let i = 0; i < virtualNodes; i++) if (hash53(`${n}#${i}`) === pos) return `${n}#${i}`;
+          return fail('test setup: no virtual node at that position');
+        };
+        const [first, last] = [points[0]!, points.at(-1)!];
+        const { ring } = await withNodes(ctx, virtualNodes, nodes);
+        const ringWhat = `${nodes.length} nodes with ${virtualNodes} virtual nodes: `;
+        expect(await ring.nodeFor(at(first.pos)), `${ringWhat}nodeFor("${at(first.pos)}") (the first position)`).toBe(first.node);
+        expect(await ring.nodeFor(at(last.pos)), `${ringWhat}nodeFor("${at(last.pos)}") (the last position)`).toBe(last.node);
+      }
     }),
     test('keys past the last virtual node wrap around to the first', async (ctx) => {
       const nodes = ['east', 'west', 'north'];
