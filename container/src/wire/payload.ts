@@ -97,3 +97,10 @@ export const IMAGE_PATHS = {
 
 /** uids inside the container: the driver stays root with only SETUID/SETGID/KILL. */
 export const UIDS = { candidate: 2000, reference: 3000 } as const;
+
+/**
+ * Service problems: the reference server listens on nothing. The driver makes each connection
+ * to it itself and hands over the server end as an IPC message with this value and the socket
+ * as its handle (`process.on('message', (m, socket) => …)`; see driver/ReferenceLink.ts).
+ */
+export const REFERENCE_CONNECTION = 'assay:connection';
