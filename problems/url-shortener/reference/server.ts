@@ -4,6 +4,7 @@
 // cannot interleave with another request, and visit counts are exact.
 import { createServer, type ServerResponse } from 'node:http';
 import { randomInt } from 'node:crypto';
+import type { Socket } from 'node:net';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CODE_RE = /^[0-9A-Za-z]{4,16}$/;
@@ -69,9 +70,21 @@ function create(res: ServerResponse, raw: string): void {
   json(res, 201, link, { location: `/links/${link.code}` });
 }
 
-createServer((req, res) => {
+/** URLs are at most 2048 characters; a bigger body is refused unread. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= MAX_BODY_BYTES) {
+      chunks.push(c);
+      return;
+    }
+    if (!res.headersSent) error(res, 413, 'too_large', 'the body is too large');
+    req.destroy();
+  });
   req.on('end', () => {
     const path = (req.url ?? '/').split('?')[0]!;
     const parts = path.split('/').slice(1);
@@ -89,4 +102,12 @@ createServer((req, res) => {
     }
     error(res, 404, 'not_found', 'no such route');
   });
-}).listen(Number(process.env.PORT), '127.0.0.1');
+});
+
+// When grading, the reference listens on nothing: the grader hands it connections it made itself,
+// so only the grader can reach it. Graded as a candidate's code, it listens on PORT.
+if (process.send) {
+  process.on('message', (m, socket) => {
+    if (m === 'assay:connection' && socket) server.emit('connection', socket as Socket);
+  });
+} else server.listen(Number(process.env.PORT), '127.0.0.1');
