@@ -19,9 +19,11 @@ function ownedBy(status: string, uid: number): boolean {
   return m !== null && (Number(m[1]) === uid || Number(m[2]) === uid);
 }
 
+export type Processes = { pid: number; status: string }[];
+
 /** The live (not zombie) processes whose real or effective uid is `uid`, with their status text. */
-export function processesOf(uid: number): { pid: number; status: string }[] {
-  const found: { pid: number; status: string }[] = [];
+export function processesOf(uid: number): Processes {
+  const found: Processes = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const status = read(`/proc/${entry}/status`);
@@ -68,23 +70,24 @@ export function threadStates(pid: number): string[] {
 }
 
 const STOPPED = new Set(['T', 't', 'Z', 'X']);
-const PASS_GAP_MS = 1;
+/** Time for signalled threads to stop before the next look. */
+const STOP_WAIT_MS = 1;
 
 /**
  * Stops (SIGSTOP) every process and thread running as `uid` and checks that they stay stopped:
- * done after two passes in a row find every thread stopped. A process forked meanwhile is caught
- * by the next pass; one woken by a sibling's SIGCONT shows up as running and is stopped again
- * (a stopped process cannot wake another). A thread in uninterruptible sleep (D) of a process
- * already signalled counts as stopped: it stops before it runs user code again. False when
- * `timeoutMs` passes first.
+ * done when two passes in a row find every thread stopped, and then returns those processes. A
+ * process forked meanwhile is caught by the next pass; one woken by a sibling's SIGCONT shows up
+ * as running and is stopped again (a stopped process cannot wake another). A thread in
+ * uninterruptible sleep (D) of a process already signalled counts as stopped: it stops before it
+ * runs user code again. Undefined when `timeoutMs` passes first.
  */
-export async function stopAllOf(uid: number, timeoutMs: number): Promise<boolean> {
+export async function stopAllOf(uid: number, timeoutMs: number): Promise<Processes | undefined> {
   const deadline = performance.now() + timeoutMs;
   const signalled = new Set<number>();
-  for (let clean = 0; clean < 2;) {
-    if (performance.now() > deadline) return false;
+  for (let clean = 0; performance.now() < deadline;) {
+    const procs = processesOf(uid);
     let running = 0;
-    for (const { pid } of processesOf(uid)) {
+    for (const { pid } of procs) {
       const states = threadStates(pid);
       if (states.every((s) => STOPPED.has(s))) continue;
       if (!states.every((s) => STOPPED.has(s) || (s === 'D' && signalled.has(pid)))) running++;
@@ -92,9 +95,11 @@ export async function stopAllOf(uid: number, timeoutMs: number): Promise<boolean
       signalled.add(pid);
     }
     clean = running === 0 ? clean + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, PASS_GAP_MS));
+    if (clean === 2) return procs;
+    // A clean pass is checked again at once: a sibling's SIGCONT during it shows as running.
+    if (clean === 0) await new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS));
   }
-  return true;
+  return undefined;
 }
 
 function kbField(status: string, name: string): number {
@@ -102,15 +107,15 @@ function kbField(status: string, name: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-/** Private memory (anonymous and shared-memory pages) of every process running as `uid`, in bytes. */
-export function memoryOf(uid: number): number {
-  return processesOf(uid).reduce((sum, { status }) => sum + kbField(status, 'RssAnon') + kbField(status, 'RssShmem'), 0);
+/** Private memory (anonymous and shared-memory pages) of these processes together, in bytes. */
+export function memoryOf(procs: Processes): number {
+  return procs.reduce((sum, { status }) => sum + kbField(status, 'RssAnon') + kbField(status, 'RssShmem'), 0);
 }
 
-/** The lowest oom_score_adj among the processes running as `uid` (Infinity when there are none). */
-export function lowestOomScoreAdj(uid: number): number {
+/** The lowest oom_score_adj among these processes (Infinity when there are none). */
+export function lowestOomScoreAdj(procs: Processes): number {
   let lowest = Infinity;
-  for (const { pid } of processesOf(uid)) {
+  for (const { pid } of procs) {
     const adj = Number(read(`/proc/${pid}/oom_score_adj`));
     if (Number.isFinite(adj)) lowest = Math.min(lowest, adj);
   }
