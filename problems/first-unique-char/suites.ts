@@ -53,6 +53,17 @@ const correctness = [
   ),
   test('upper case and lower case differ', answers({ Hello: 0, HHeelLo: 4, AbBa: 0, ZZz: 2 })),
   test('characters outside ASCII', answers({ ééa: 2, 日本日: 1, çaç: 1, ωΩω: 1, ßss: 0 })),
+  test(
+    'a character seen 257 or 513 times is not unique',
+    answers({
+      [`${'a'.repeat(257)}b`]: 257,
+      [`${'ab'.repeat(257)}c`]: 514,
+      [`${'x'.repeat(256)}y${'x'}`]: 256,
+      [`q${'w'.repeat(257)}q`]: -1,
+      [`${'é'.repeat(513)}z`]: 513,
+      [`${'一'.repeat(769)}!${'一'}`]: 769,
+    }),
+  ),
   test('long strings over a small alphabet', async (ctx) => {
     const strings = Array.from({ length: 5 }, () => {
       const s = randomString(ctx.rng, 10_000, 'abcdefghij');
