@@ -1,4 +1,4 @@
-import { defineSuites, expect, fail, sample, show, test, type Rng, type TestContext } from '@assay/sdk';
+import { defineSuites, expect, fail, outcome, sample, show, test, type Rng, type TestContext } from '@assay/sdk';
 
 /** The rules, driver side: every closer closes the latest open bracket, of its kind; nothing is left open. */
 function balanced(s: string): boolean {
@@ -87,6 +87,26 @@ const correctness = [
     const broken = s.slice(0, 3999) + (s[3999] === '(' ? '[' : '(') + s.slice(4000); // the innermost opener changes kind
     await expectAnswers(ctx, { [s]: true, [broken]: false, [s + '(']: false, [s.slice(1)]: false });
   }),
+  test(
+    'the longest inputs: 200000 characters, brackets nested 20000 levels deep',
+    async (ctx) => {
+      // A thrown error (a recursive solution's stack overflow) is a wrong answer on a valid input.
+      const isBalanced = ctx.fn<(s: string) => boolean>('isBalanced');
+      const deep = nested(ctx.rng, 40_000);
+      const broken = deep.slice(0, 19_999) + (deep[19_999] === '(' ? '[' : '(') + deep.slice(20_000); // the innermost opener changes kind
+      // Four other characters after each bracket: 200,000 characters, as long as inputs get.
+      const padded = (t: string) => [...t].map((c) => c + Array.from({ length: 4 }, () => ctx.rng.pick([...' ab1;\n'])).join('')).join('');
+      const cases: Array<[string, string, boolean]> = [
+        [padded(deep), '20000 openers, then their closers, other characters between', true],
+        [padded(broken), 'the same with its innermost opener changed', false],
+      ];
+      for (const [s, what, want] of cases) {
+        if (balanced(s) !== want) throw new Error(`suite bug: ${what} should be ${balanced(s)}`);
+        expect(await outcome(isBalanced(s)), `isBalanced(${what}, ${s.length} characters)`).toEqual({ ok: want });
+      }
+    },
+    { timeoutMs: 30_000 },
+  ),
   test('long sequence: 5000 pairs side by side', async (ctx) => {
     const s = Array.from({ length: 5000 }, () => ctx.rng.pick(['()', '[]', '{}'])).join('');
     await expectAnswers(ctx, { [s]: true, [s.slice(0, -1)]: false, [')' + s + '(']: false });
