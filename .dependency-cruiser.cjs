@@ -5,7 +5,7 @@
  *   api ─▶ platform ─▶ sdk ─▶ contracts          cli, bench ─▶ anything below them
  *   worker ─▶ platform, grader
  *   grader (host) ─▶ container (bundled into the runner image) ─▶ sdk ─▶ contracts
- *   problems/<id>/suites.ts ─▶ sdk; candidate-side files (starter, reference, submissions) ─▶ nothing
+ *   problems/<id>/suites.ts (and its suites/ modules) ─▶ sdk; candidate-side files (starter, reference, submissions) ─▶ nothing
  */
 const tests = '[.]test[.]ts$|/testing[.]ts$';
 const below = (from, allowed, extra = {}) => ({
@@ -42,8 +42,12 @@ module.exports = {
     {
       name: 'suites-use-the-sdk',
       severity: 'error',
-      from: { path: '^problems/[^/]+/suites[.]ts$' },
-      to: { path: '^(contracts|container|grader|platform|worker|api|web|cli|bench|problems)/|^sdk/src/package/' },
+      comment: 'a package may split its suites into modules under its own suites/ folder',
+      from: { path: '^problems/([^/]+)/(suites[.]ts$|suites/)' },
+      to: {
+        path: '^(contracts|container|grader|platform|worker|api|web|cli|bench|problems)/|^sdk/src/package/',
+        pathNot: '^problems/$1/suites/',
+      },
     },
     {
       name: 'candidate-code-stands-alone',
