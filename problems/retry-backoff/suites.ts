@@ -108,7 +108,8 @@ async function scenario(ctx: TestContext, o: Options, plan: Step[], draws: numbe
   expectOutcome(got, want.outcome, 'execute()');
   if (log.drawn < want.sleeps.length || log.drawn > want.sleeps.length + 1)
     fail(
-      `random() should be drawn once per retry delay: expected ${want.sleeps.length} draws (one more is allowed when giving up at the deadline), got ${log.drawn}`,
+      `random() should be drawn once per retry delay: expected ${want.sleeps.length} draws ` +
+        `(one more is allowed when giving up at the deadline), got ${log.drawn}`,
     );
 }
 
