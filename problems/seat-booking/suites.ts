@@ -1,4 +1,4 @@
-import { defineSuites, expect, expectRejects, fail, KvStore, sample, test, type Remote, type TestContext } from '@assay/sdk';
+import { defineSuites, expect, expectRejects, fail, KvStore, sample, show, test, type Remote, type TestContext } from '@assay/sdk';
 
 type SeatStatus =
   { state: 'available' } | { state: 'held'; customerId: string; expiresAtMs: number } | { state: 'booked'; customerId: string };
@@ -20,7 +20,7 @@ const booked = (customerId: string): SeatStatus => ({ state: 'booked', customerI
  */
 function seatStore(ctx: TestContext) {
   const store = new KvStore(ctx, { latencyMs: 2 });
-  return ctx.expose(store.client({ get: 'getVersioned', compareAndSet: 'setIfVersion', set: 'set' }));
+  return { store, exposed: ctx.expose(store.client({ get: 'getVersioned', compareAndSet: 'setIfVersion', set: 'set' })) };
 }
 
 const call = (method: string, ...args: Array<string | number>) =>
@@ -41,13 +41,15 @@ function server(remote: Remote<SeatBooking>) {
 }
 type Server = ReturnType<typeof server>;
 
-/** `count` servers over one fresh store. */
-async function servers(ctx: TestContext, count: number, holdMs = HOLD_MS): Promise<Server[]> {
-  const store = seatStore(ctx);
+/** `count` servers over one fresh store; `store` is the test's handle on it. */
+async function serversWithStore(ctx: TestContext, count: number, holdMs = HOLD_MS) {
+  const { store, exposed } = seatStore(ctx);
   const list: Server[] = [];
-  while (list.length < count) list.push(server(await ctx.construct<SeatBooking>('SeatBooking', store, { holdMs })));
-  return list;
+  while (list.length < count) list.push(server(await ctx.construct<SeatBooking>('SeatBooking', exposed, { holdMs })));
+  return { store, list };
 }
+const servers = async (ctx: TestContext, count: number, holdMs = HOLD_MS): Promise<Server[]> =>
+  (await serversWithStore(ctx, count, holdMs)).list;
 const booking = async (ctx: TestContext, holdMs = HOLD_MS) => (await servers(ctx, 1, holdMs))[0]!;
 
 function countTrue(results: unknown[], what: string): number {
@@ -88,9 +90,16 @@ const correctness = [
   }),
 
   test('holdMs must be a positive integer', async (ctx) => {
-    const store = seatStore(ctx);
-    for (const holdMs of [0, -5, 1.5, Number.NaN])
-      await expectRejects(ctx.construct('SeatBooking', store, { holdMs }), 'RangeError', `new SeatBooking(store, { holdMs: ${holdMs} })`);
+    const store = seatStore(ctx).exposed;
+    for (const holdMs of [0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '60000', null, true, undefined])
+      await expectRejects(
+        ctx.construct('SeatBooking', store, { holdMs }),
+        'RangeError',
+        `new SeatBooking(store, { holdMs: ${show(holdMs)} })`,
+      );
+    await expectRejects(ctx.construct('SeatBooking', store, {}), 'RangeError', 'new SeatBooking(store, {})');
+    await expectRejects(ctx.construct('SeatBooking', store, undefined), 'RangeError', 'new SeatBooking(store, undefined)');
+    await expectRejects(ctx.construct('SeatBooking', store), 'RangeError', 'new SeatBooking(store) without options');
     await ctx.construct('SeatBooking', store, { holdMs: 1 });
   }),
   test('a seat nobody touched is available', async (ctx) => {
@@ -198,6 +207,34 @@ const correctness = [
 
 // ---- stress: every call of a burst in flight at once, spread over servers sharing the store ----
 
+/**
+ * Alice holds 'S1' from 0. Server one's `method` call for alice at HOLD_MS - 1 (her hold still
+ * live) reads the seat; between that read and its answer, server two's hold for bob at HOLD_MS
+ * (alice's hold has expired there) takes the seat. Whatever alice's call writes next, bob must
+ * keep the seat he was told he got: alice's call resolves false and changes nothing.
+ */
+async function overtakenByLateHold(ctx: TestContext, method: 'confirm' | 'release'): Promise<void> {
+  const { store, list } = await serversWithStore(ctx, 2);
+  const [one, two] = list as [Server, Server];
+  await one.hold('S1', 'alice', 0, true);
+  let bobHeld = false;
+  store.onceAfter(
+    'getVersioned',
+    (result) => (result as { value?: { customerId?: string } | null }).value?.customerId === 'alice',
+    async () => {
+      await two.hold('S1', 'bob', HOLD_MS, true);
+      bobHeld = true;
+    },
+  );
+  const answer = await one.remote[method]('S1', 'alice', HOLD_MS - 1);
+  if (!bobHeld) fail(`${method}('S1', 'alice', ${HOLD_MS - 1}) never read the seat from the store`);
+  expect(answer, `${call(method, 'S1', 'alice', HOLD_MS - 1)} overtaken by bob's hold at ${HOLD_MS}`).toBe(false);
+  await two.status('S1', HOLD_MS + 1, held('bob', 2 * HOLD_MS));
+  await one.hold('S1', 'carol', HOLD_MS + 2, false);
+  await two.confirm('S1', 'bob', HOLD_MS + 3, true);
+  await one.status('S1', HOLD_MS + 4, booked('bob'));
+}
+
 const stress = [
   test('200 customers race for one seat: exactly one gets it', async (ctx) => {
     const list = await servers(ctx, 4);
@@ -248,6 +285,10 @@ const stress = [
     const again = await Promise.all(Array.from({ length: 100 }, (_, i) => list[i % 4]!.remote.hold('S1', `p${i}`, 20)));
     expect(won + countTrue(again, 'second wave'), 'holds that succeeded over both waves').toBe(1);
   }),
+  test('a release read just before expiry and overtaken by a hold just after it frees nothing', (ctx) =>
+    overtakenByLateHold(ctx, 'release')),
+  test('a confirm read just before expiry and overtaken by a hold just after it books nothing', (ctx) =>
+    overtakenByLateHold(ctx, 'confirm')),
 ];
 
 export default defineSuites({ correctness, stress });

@@ -12,7 +12,7 @@ export class SeatBooking {
     private readonly store: SeatStore,
     options: { holdMs: number },
   ) {
-    if (!Number.isInteger(options.holdMs) || options.holdMs < 1) throw new RangeError('holdMs must be an integer >= 1');
+    if (!Number.isInteger(options?.holdMs) || options.holdMs < 1) throw new RangeError('holdMs must be an integer >= 1');
     this.holdMs = options.holdMs;
   }
 
