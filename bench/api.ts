@@ -57,7 +57,8 @@ try {
     `\nPOST /v1/submissions, ${connections} connections, ${seconds} s, body ${(body.length / 1024).toFixed(1)} KiB (lru-cache reference):`,
   );
   console.log(
-    `  accepted: ${(accepted / r.duration).toFixed(0)} submissions/s (${accepted} × 202; non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})   target: thousands/s`,
+    `  accepted: ${(accepted / r.duration).toFixed(0)} submissions/s ` +
+      `(${accepted} × 202; non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})   target: thousands/s`,
   );
   console.log(`  latency:  p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`);
   console.log(
@@ -95,7 +96,8 @@ try {
   const m = median(e2e);
   const w = median(wall);
   console.log(
-    `  median: ${m.toFixed(0)} ms submit→result, of which sandbox run ${w} ms; platform overhead ${(m - w).toFixed(0)} ms (queue→start ${median(queueToStart).toFixed(0)} ms)`,
+    `  median: ${m.toFixed(0)} ms submit→result, of which sandbox run ${w} ms; ` +
+      `platform overhead ${(m - w).toFixed(0)} ms (queue→start ${median(queueToStart).toFixed(0)} ms)`,
   );
   console.log(
     `  floors (DESIGN.md): dockerode create+attach+start+wait+remove 254 ms; target overhead ≤ 1.2× that = 305 ms with cold containers`,

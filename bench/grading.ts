@@ -71,7 +71,8 @@ try {
   const suitesMs = lastLru!.suites.flatMap((s) => s.tests).reduce((sum, t) => sum + t.durationMs, 0);
   console.log('');
   console.log(
-    `overhead of a grading (b) / floor (a):        ${(overhead / floor).toFixed(2)}×  (DESIGN target ≤ 1.2× the dockerode floor of 254 ms → ${(overhead / 254).toFixed(2)}×)`,
+    `overhead of a grading (b) / floor (a):        ${(overhead / floor).toFixed(2)}×  ` +
+      `(DESIGN target ≤ 1.2× the dockerode floor of 254 ms → ${(overhead / 254).toFixed(2)}×)`,
   );
   console.log(`lru-cache whole grading (c) / floor (a):      ${(whole / floor).toFixed(2)}×`);
   console.log(

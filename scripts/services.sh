@@ -137,7 +137,10 @@ status() {
 }
 
 case "${1:-up}" in
-  up) mkdir -p "$DATA"; deps_up; docker_up; redis_up; pg_up; log "ready: DATABASE_URL=postgres://$PG_USER@127.0.0.1:$PG_PORT/$PG_DB REDIS_URL=redis://127.0.0.1:$REDIS_PORT" ;;
+  up)
+    mkdir -p "$DATA"; deps_up; docker_up; redis_up; pg_up
+    log "ready: DATABASE_URL=postgres://$PG_USER@127.0.0.1:$PG_PORT/$PG_DB REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+    ;;
   down) down ;;
   status) status ;;
   *) die "usage: bash scripts/services.sh [up|down|status]" ;;

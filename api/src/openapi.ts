@@ -60,7 +60,14 @@ export function openApiDocument(): object {
     method: 'post',
     path: '/v1/submissions',
     summary: 'Submit a solution for grading',
-    description: `Validates, stores and queues the submission; answers 202 with its id and a Location. Limits: at most ${SUBMISSION_LIMITS.maxFiles} files of ${SUBMISSION_LIMITS.maxFileBytes} bytes each, ${SUBMISSION_LIMITS.maxTotalBytes} bytes in all. Practice problems accept anonymous submissions (rate-limited per client); with an API key the submission belongs to its organisation. With \`Idempotency-Key\`, the same key and body return the same submission, and the same key with another body is a 422. A \`callbackUrl\` receives a signed webhook (Standard Webhooks) when grading ends; the answer carries its \`callbackSecret\`.`,
+    description:
+      'Validates, stores and queues the submission; answers 202 with its id and a Location. ' +
+      `Limits: at most ${SUBMISSION_LIMITS.maxFiles} files of ${SUBMISSION_LIMITS.maxFileBytes} bytes each, ` +
+      `${SUBMISSION_LIMITS.maxTotalBytes} bytes in all. ` +
+      'Practice problems accept anonymous submissions (rate-limited per client); ' +
+      'with an API key the submission belongs to its organisation. ' +
+      'With `Idempotency-Key`, the same key and body return the same submission, and the same key with another body is a 422. ' +
+      'A `callbackUrl` receives a signed webhook (Standard Webhooks) when grading ends; the answer carries its `callbackSecret`.',
     security: optionalAuth,
     request: {
       headers: z.object({ 'Idempotency-Key': z.string().max(255).optional() }),
@@ -89,7 +96,9 @@ export function openApiDocument(): object {
     path: '/v1/submissions/{id}/events',
     summary: 'Live progress (Server-Sent Events)',
     description:
-      'Events: `status` ({status}), `progress` (a ProgressEvent: compiling, suite:correctness 7/12, …), then `result` (the Submission with its result), after which the stream ends. A late client first gets the steps so far. Each step has an `id`; reconnecting with `Last-Event-ID` skips those already seen.',
+      'Events: `status` ({status}), `progress` (a ProgressEvent: compiling, suite:correctness 7/12, …), ' +
+      'then `result` (the Submission with its result), after which the stream ends. ' +
+      'A late client first gets the steps so far. Each step has an `id`; reconnecting with `Last-Event-ID` skips those already seen.',
     security: optionalAuth,
     request: { params: IdParamSchema },
     responses: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(404) },

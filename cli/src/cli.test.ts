@@ -40,7 +40,8 @@ beforeAll(async () => {
   );
   await writeFile(
     path.join(dir, 'wrong.ts'),
-    'export class LRUCache {\n  constructor(c: number) {}\n  get(k: unknown): unknown { return 1; }\n  put(k: unknown, v: unknown): void {}\n  get size(): number { return 0; }\n}\n',
+    'export class LRUCache {\n  constructor(c: number) {}\n  get(k: unknown): unknown { return 1; }\n' +
+      '  put(k: unknown, v: unknown): void {}\n  get size(): number { return 0; }\n}\n',
   );
 });
 

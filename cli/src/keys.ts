@@ -54,7 +54,8 @@ export function registerKeysCommand(program: Command): void {
       if (!rows.length) throw new CliError(`organisation "${flags.org}" has no keys (or does not exist)`, 1);
       for (const k of rows)
         process.stdout.write(
-          `${k.id}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.name ? `  ${k.name}` : ''}\n`,
+          `${k.id}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  created ${k.createdAt.toISOString()}  ` +
+            `last used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.name ? `  ${k.name}` : ''}\n`,
         );
     });
 

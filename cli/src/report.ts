@@ -21,14 +21,17 @@ export function formatResult(r: Result): string {
     lines.push('', 'latency (p50 / p95 / p99)');
     for (const l of r.latency)
       lines.push(
-        `  ${l.operation}: you ${l.candidate.p50}/${l.candidate.p95}/${l.candidate.p99} ${l.unit}, reference ${l.reference.p50}/${l.reference.p95}/${l.reference.p99} ${l.unit} → ${l.ratio}× (allowed ${l.allowedRatio}×)${l.error ? ` — ${l.error}` : ''}`,
+        `  ${l.operation}: you ${l.candidate.p50}/${l.candidate.p95}/${l.candidate.p99} ${l.unit}, ` +
+          `reference ${l.reference.p50}/${l.reference.p95}/${l.reference.p99} ${l.unit} → ${l.ratio}× ` +
+          `(allowed ${l.allowedRatio}×)${l.error ? ` — ${l.error}` : ''}`,
       );
   }
   if (r.complexity.length) {
     lines.push('', 'complexity');
     for (const c of r.complexity) {
       lines.push(
-        `  ${c.operation}: ${c.class} (expected ${c.expected}), exponent ${c.exponent} [${c.interval[0]}, ${c.interval[1]}] over n=${c.sizes[0] ?? '-'}…${c.sizes.at(-1) ?? '-'}`,
+        `  ${c.operation}: ${c.class} (expected ${c.expected}), exponent ${c.exponent} [${c.interval[0]}, ${c.interval[1]}] ` +
+          `over n=${c.sizes[0] ?? '-'}…${c.sizes.at(-1) ?? '-'}`,
       );
       if (c.hint) lines.push(`    hint: ${c.hint}`);
     }
@@ -44,7 +47,8 @@ export function formatResult(r: Result): string {
   const mb = (r.resources.peakMemoryBytes / 1024 / 1024).toFixed(0);
   lines.push(
     '',
-    `resources: wall ${(r.resources.wallMs / 1000).toFixed(1)} s, cpu ${(r.resources.cpuMs / 1000).toFixed(1)} s, peak memory ${mb} MB · grader ${r.graderVersion}`,
+    `resources: wall ${(r.resources.wallMs / 1000).toFixed(1)} s, cpu ${(r.resources.cpuMs / 1000).toFixed(1)} s, ` +
+      `peak memory ${mb} MB · grader ${r.graderVersion}`,
   );
   return `${lines.join('\n')}\n`;
 }

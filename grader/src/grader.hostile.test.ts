@@ -92,7 +92,9 @@ ${ECHO}`,
     verdict: 'accepted',
     code: `import { writeFileSync } from 'node:fs';
 let wrote = [];
-for (const p of ['/opt/assay/driver.mjs', '/etc/passwd', '/usr/local/bin/node', '/pwned', '/sandbox/reference/x']) { try { writeFileSync(p, 'pwned'); wrote.push(p); } catch {} }
+for (const p of ['/opt/assay/driver.mjs', '/etc/passwd', '/usr/local/bin/node', '/pwned', '/sandbox/reference/x']) {
+  try { writeFileSync(p, 'pwned'); wrote.push(p); } catch {}
+}
 export function echo(t) { return wrote.length ? 'wrote ' + wrote.join(',') : t; }`,
   },
   {

@@ -48,7 +48,10 @@ app.listen(Number(process.env.PORT), '127.0.0.1');`);
   it('a server proxying to port 3001 gains nothing: the reference server listens on nothing (the driver hands it its connections)', async () => {
     const r = await grade(`import http from 'node:http';
 http.createServer((req, res) => {
-  const up = http.request({ host: '127.0.0.1', port: 3001, method: req.method, path: req.url, headers: req.headers }, (u) => { res.writeHead(u.statusCode, u.headers); u.pipe(res); });
+  const up = http.request({ host: '127.0.0.1', port: 3001, method: req.method, path: req.url, headers: req.headers }, (u) => {
+    res.writeHead(u.statusCode, u.headers);
+    u.pipe(res);
+  });
   up.on('error', () => { res.statusCode = 502; res.end(); });
   req.pipe(up);
 }).listen(Number(process.env.PORT), '127.0.0.1');`);

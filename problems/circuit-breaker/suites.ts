@@ -280,9 +280,85 @@ export default defineSuites({
     test('invalid options throw a RangeError', async (ctx) => {
       const good: Options = { failureThreshold: 3, cooldownMs: 1000, halfOpenMaxCalls: 1 };
       const ds = downstream(ctx, 0);
-      const bad = Object.entries({ failureThreshold: [0, 2.5], cooldownMs: [0, -100], halfOpenMaxCalls: [0, 1.5] });
-      for (const options of [...bad.flatMap(([k, vs]) => vs.map((v) => ({ ...good, [k]: v }))), { cooldownMs: 1000, halfOpenMaxCalls: 1 }])
+      const values = [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '3', null, true, undefined];
+      const bad = (Object.keys(good) as (keyof Options)[]).flatMap((k) => values.map((v) => ({ ...good, [k]: v })));
+      for (const options of [...bad, { cooldownMs: 1000, halfOpenMaxCalls: 1 }, {}])
         await expectRejects(breaker(ctx, ds, options), 'RangeError', `new CircuitBreaker(downstream, ${show(options)})`);
+      await expectRejects(breaker(ctx, ds, undefined), 'RangeError', 'new CircuitBreaker(downstream, undefined)');
+      await expectRejects(
+        ctx.construct<CircuitBreaker>('CircuitBreaker', ctx.expose(only(ds, ['call']))),
+        'RangeError',
+        'new CircuitBreaker(downstream) without options',
+      );
+      await breaker(ctx, ds, { failureThreshold: 1, cooldownMs: 1, halfOpenMaxCalls: 1 });
+    }),
+    test('a late failure from before the circuit opened does not count once it has closed again', async (ctx) => {
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 1 });
+      const slow = held(h, 'slow', 0, true); // admitted while closed, answers two periods later
+      await until(ctx, () => h.ds.inFlight >= 1, 'the slow call in flight');
+      await play(h, fails(1), fails(2), state(2, 'open'), passes(102), state(102, 'closed'), fails(103), state(103, 'closed'));
+      h.ds.hold('slow').open();
+      expect(await slow, 'the late failure is still passed on to its caller').toBe('failed');
+      await play(h, state(103, 'closed'), passes(104), fails(105), state(105, 'closed'), fails(106), state(106, 'open'));
+    }),
+    test('a late success from before the circuit opened does not reset the failures of the next closed period', async (ctx) => {
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 1 });
+      const slow = held(h, 'slow', 0);
+      await until(ctx, () => h.ds.inFlight >= 1, 'the slow call in flight');
+      await play(h, fails(1), fails(2), state(2, 'open'), passes(102), state(102, 'closed'), fails(103));
+      h.ds.hold('slow').open();
+      expect(await slow, 'the late success is still returned to its caller').toBe('ok');
+      await play(h, fails(104), state(104, 'open'), rejected(105));
+    }),
+    test('a late failure from before the circuit opened does not restart the cool-down', async (ctx) => {
+      const h = await setup(ctx, { failureThreshold: 2, cooldownMs: 100, halfOpenMaxCalls: 1 });
+      const [early, late] = [held(h, 'early', 50, true), held(h, 'late', 55, true)];
+      await until(ctx, () => h.ds.inFlight >= 2, 'both slow calls in flight');
+      await play(h, fails(60), fails(70), state(70, 'open'));
+      h.ds.hold('late').open();
+      h.ds.hold('early').open();
+      expect([await early, await late], 'the late failures are still passed on').toEqual(['failed', 'failed']);
+      await play(h, state(150, 'open'), state(169, 'open'), rejected(169), state(170, 'half-open'), passes(170), state(170, 'closed'));
+    }),
+    test('trials in flight together: one failure reopens at once, the other trials’ later successes do not close', async (ctx) => {
+      const h = await setup(ctx, { failureThreshold: 1, cooldownMs: 100, halfOpenMaxCalls: 3 });
+      await play(h, fails(0), state(0, 'open'));
+      const trials = [held(h, 't1', 100), held(h, 't2', 101, true), held(h, 't3', 102)];
+      await until(ctx, () => h.ds.inFlight >= 3, 'three trials in flight');
+      h.ds.hold('t1').open();
+      expect(await trials[0], 'trial 1').toBe('ok');
+      await play(h, state(102, 'half-open'));
+      h.ds.hold('t2').open();
+      expect(await trials[1], 'trial 2').toBe('failed');
+      await play(h, state(102, 'open'));
+      h.ds.hold('t3').open();
+      expect(await trials[2], 'trial 3, finishing after the failure').toBe('ok');
+      // reopened at the failed trial's time (101): the next half-open period needs three new successes
+      await play(h, state(102, 'open'), rejected(150), state(200, 'open'), state(201, 'half-open'));
+      await play(h, passes(201), state(201, 'half-open'), passes(202), state(202, 'half-open'), passes(203), state(203, 'closed'));
+    }),
+    test('a late trial from an earlier half-open period counts for nothing in the next one', async (ctx) => {
+      const h = await setup(ctx, { failureThreshold: 1, cooldownMs: 100, halfOpenMaxCalls: 3 });
+      await play(h, fails(0), state(0, 'open'));
+      // first half-open period: c fails and reopens the circuit at 100; a (success) and b (failure) answer later
+      const [c, a, b] = [held(h, 'c', 100, true), held(h, 'a', 150), held(h, 'b', 160, true)];
+      await until(ctx, () => h.ds.inFlight >= 3, 'three trials in flight');
+      h.ds.hold('c').open();
+      expect(await c, 'trial c').toBe('failed');
+      await play(h, state(160, 'open'), rejected(199), state(199, 'open'), state(200, 'half-open'));
+      // second half-open period: two trials in flight, then the first period's late outcomes arrive
+      const [d, e] = [held(h, 'd', 200), held(h, 'e', 200)];
+      await until(ctx, () => h.ds.inFlight >= 4, 'two new trials in flight');
+      h.ds.hold('b').open();
+      expect(await b, 'the late failure of trial b is still passed on').toBe('failed');
+      await play(h, state(200, 'half-open'));
+      h.ds.hold('d').open();
+      h.ds.hold('e').open();
+      expect([await d, await e], 'trials d and e').toEqual(['ok', 'ok']);
+      await play(h, state(200, 'half-open'));
+      h.ds.hold('a').open();
+      expect(await a, 'the late success of trial a is still returned').toBe('ok');
+      await play(h, state(200, 'half-open'), passes(201), state(201, 'closed'));
     }),
     test(
       'a long random sequence of calls matches the rules (threshold 3, 1 trial)',

@@ -1,4 +1,16 @@
-import { defineSuites, expect, expectRejects, fail, KvStore, ManualClock, sample, test, type Remote, type TestContext } from '@assay/sdk';
+import {
+  defineSuites,
+  expect,
+  expectRejects,
+  fail,
+  KvStore,
+  ManualClock,
+  sample,
+  show,
+  test,
+  type Remote,
+  type TestContext,
+} from '@assay/sdk';
 
 interface Lease {
   resource: string;
@@ -19,10 +31,22 @@ type Lock = Remote<DistributedLock>;
  */
 async function world(ctx: TestContext) {
   const store = new KvStore(ctx, { latencyMs: 2, clock: new ManualClock(1_000_000), values: 'string', requireTtl: ['set', 'setIfAbsent'] });
-  const exposed = ctx.expose(store.client(['setIfAbsent', 'get', 'deleteIfEquals', 'expireIfEquals', 'incr', 'set', 'delete']));
+  const client = store.client(['setIfAbsent', 'get', 'deleteIfEquals', 'expireIfEquals', 'incr', 'set', 'delete']);
+  /** Every store call the candidate makes, counted on arrival (the store's own argument checks reject some). */
+  const storeCalls = { count: 0 };
+  const counted = Object.fromEntries(
+    Object.entries(client).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        storeCalls.count++;
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  );
+  const exposed = ctx.expose(counted);
   /** A new DistributedLock (another process) over the same store. */
   const instance = () => ctx.construct<DistributedLock>('DistributedLock', exposed);
-  return { clock: store.clock, store, instance };
+  return { clock: store.clock, store, instance, storeCalls };
 }
 
 function asLease(v: unknown, resource: string, what: string): Lease {
@@ -119,11 +143,31 @@ const correctness = [
     expect(await lock.release(b), 'B: release').toBe(true);
   }),
 
-  test('ttlMs must be a positive integer', async (ctx) => {
-    const lock = await (await world(ctx)).instance();
-    for (const ttl of [0, -1, 1.5, Number.NaN]) await expectRejects(lock.tryAcquire('r', ttl), 'RangeError', `tryAcquire('r', ${ttl})`);
+  test('ttlMs must be an integer >= 1, checked before any store call', async (ctx) => {
+    const { clock, instance, storeCalls } = await world(ctx);
+    const lock = await instance();
+    // not integers >= 1, and not numbers at all: the store would refuse some of them itself (a RangeError of its own,
+    // or a TypeError), so each is checked to be refused with a RangeError and without a single store call
+    const invalid: unknown[] = [0, -1, 0.5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, -Infinity, '1000', null, undefined, true];
+    const refusedUntouched = async (call: () => Promise<unknown>, what: string) => {
+      const before = storeCalls.count;
+      await expectRejects(call(), 'RangeError', what);
+      expect(storeCalls.count - before, `${what}: store calls made`).toBe(0);
+    };
+    for (const ttl of invalid) await refusedUntouched(() => lock.tryAcquire('r', ttl as number), `tryAcquire('r', ${show(ttl)})`);
     const lease = await acquire(lock, 'r', 1_000, 'tryAcquire');
-    for (const ttl of [0, -1, 2.5]) await expectRejects(lock.extend(lease, ttl), 'RangeError', `extend(lease, ${ttl})`);
+    for (const ttl of invalid) await refusedUntouched(() => lock.extend(lease, ttl as number), `extend(lease, ${show(ttl)})`);
+    await refused(lock, 'r', 1_000, 'tryAcquire while the lease still holds the lock');
+    // an invalid ttl is refused whatever the lease's state: expired, or never held
+    clock.advance(1_000);
+    await refusedUntouched(() => lock.extend(lease, 0), 'extend(expired lease, 0)');
+    await refusedUntouched(() => lock.extend({ resource: 'other', token: 'made-up', fencingToken: 1 }, 2.5), 'extend(made-up lease, 2.5)');
+  }),
+  test('ttlMs = 1 is valid', async (ctx) => {
+    const lock = await (await world(ctx)).instance();
+    const lease = await acquire(lock, 'r', 1, "tryAcquire('r', 1)");
+    expect(await lock.extend(lease, 1), 'extend(lease, 1)').toBe(true);
+    expect(await lock.release(lease), 'release(lease)').toBe(true);
   }),
   test('a lease describes the acquisition', async (ctx) => {
     const lock = await (await world(ctx)).instance();

@@ -76,6 +76,38 @@ const asSeen = (h: Handler): RemoteObject => ({
   prop: (name) => rawOf(h).prop(name),
 });
 
+/** Pairs of different JSON values that a careless comparison or fingerprint takes for the same. */
+const lookalikes: [string, unknown, unknown][] = [
+  ['an array and an object with index keys', [1, 2], { 0: 1, 1: 2 }],
+  ['an empty array and an empty object', [], {}],
+  ['an array of arrays and an array of objects', [[1], [2, [3]]], [{ 0: 1 }, { 0: 2, 1: { 0: 3 } }]],
+  ['a string and an object of its characters', 'ab', { 0: 'a', 1: 'b' }],
+  ['a string and an array of its characters', 'ab', ['a', 'b']],
+  ['an empty string and an empty object', '', {}],
+  ['zero and an empty object', 0, {}],
+  ['false and an empty array', false, []],
+  ['null and an empty object', null, {}],
+  ['null and an empty array', null, []],
+  ['a null field and a missing one', { a: 1, b: null }, { a: 1 }],
+  ['a null field and a field of another name', { a: null }, { b: null }],
+  ['null and "null"', null, 'null'],
+  ['a number and its string', 1, '1'],
+  ['true and "true"', true, 'true'],
+  ['an array and a longer one with the same start', [1, 2], [1, 2, 3]],
+  ['an array with one null and an empty one', [null], []],
+  ['one string with a comma and two strings', ['a,b'], ['a', 'b']],
+  ['a value that looks like two fields and two fields', { a: '1","b":"2' }, { a: '1', b: '2' }],
+  ['the same leaf under another field', { a: { b: 1 } }, { a: { c: 1 } }],
+];
+/** Pairs of equal JSON values written differently. */
+const sameValues: [string, unknown, unknown][] = [
+  ['objects inside arrays, fields in another order', [{ a: 1, b: [{ c: 1, d: 2 }] }], [{ b: [{ d: 2, c: 1 }], a: 1 }]],
+  ['empty containers, fields in another order', { a: [], b: {}, c: '' }, { c: '', b: {}, a: [] }],
+  ['nulls, fields in another order', { a: null, b: [null, { c: null }] }, { b: [null, { c: null }], a: null }],
+  ['index-like keys in another order', { 1: 'x', 0: 'y', z: [0] }, { z: [0], 0: 'y', 1: 'x' }],
+];
+const withMeta = (meta: unknown) => ({ amountCents: 1200, currency: 'EUR', customer: 'cus_lee', meta });
+
 /** The statement's rules: what each key holds (its first request, when it expires, its response). */
 class Rules {
   charges = 0;
@@ -156,6 +188,24 @@ export default defineSuites({
       await expectRejects(h.handle('k', charge('cus_fay', 100)), 'IdempotencyConflictError', 'the old request is now the different one');
       expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
+    test('a key expires on time while another key is still in flight', async (ctx) => {
+      const { h, gateway, clock } = await setup(ctx, 1000);
+      const gate = latch();
+      gateway.hold(gate, true);
+      const slowReq = charge('cus_slow', 100);
+      const slow = seen(h.handle('slow', slowReq));
+      await until(ctx, () => gateway.requests.length > 0, 'the first request to reach the gateway', 1000, 1);
+      const [req, other] = [charge('cus_quick', 200), charge('cus_quick', 300)];
+      (await respond(h, 'k', req, 'handle("k") at t+0')).toEqual(receipt(1, req));
+      (await respond(h, 'j', req, 'handle("j") at t+0')).toEqual(receipt(2, req));
+      clock.advance(999);
+      (await respond(h, 'k', req, 'handle("k") at t+999')).toEqual(receipt(1, req));
+      clock.advance(1);
+      (await respond(h, 'k', req, 'handle("k") at t+1000 (expired: a new charge)')).toEqual(receipt(3, req));
+      (await respond(h, 'j', other, 'handle("j", a different request) at t+1000 (expired)')).toEqual(receipt(4, other));
+      gate.open();
+      expect(await slow, 'the held request').toEqual({ ok: receipt(5, slowReq) });
+    }),
     test('a failed request is not remembered: the error reaches the caller and a retry runs again', async (ctx) => {
       const { h, gateway } = await setup(ctx);
       const req = charge('cus_gus', 4200);
@@ -190,6 +240,30 @@ export default defineSuites({
       (await respond(h, 'k', a, 'the original request still gets its response')).toEqual(first);
       expect(gateway.requests.length, 'gateway calls').toBe(1);
     }),
+    test('different JSON values are different requests, even when they look alike', async (ctx) => {
+      const { h, gateway } = await setup(ctx);
+      let calls = 0;
+      for (const [i, [what, x, y]] of lookalikes.entries())
+        for (const [first, second, dir] of [
+          [x, y, 'ab'],
+          [y, x, 'ba'],
+        ] as const) {
+          const key = `k-${i}-${dir}`;
+          await ok(h, key, withMeta(first), `handle("${key}", meta: ${show(first)})`);
+          calls++;
+          const again = h.handle(key, withMeta(second));
+          await expectRejects(again, 'IdempotencyConflictError', `${what}: meta ${show(first)}, then meta ${show(second)}`);
+        }
+      expect(gateway.requests.length, 'gateway calls (one per key)').toBe(calls);
+    }),
+    test('equal JSON values are the same request, whatever the order of fields at any depth', async (ctx) => {
+      const { h, gateway } = await setup(ctx);
+      for (const [i, [what, x, y]] of sameValues.entries()) {
+        const first = await ok(h, `k-${i}`, withMeta(x), `handle("k-${i}", meta: ${show(x)})`);
+        (await respond(h, `k-${i}`, withMeta(y), `${what}: meta ${show(x)}, then meta ${show(y)}`)).toEqual(first);
+      }
+      expect(gateway.requests.length, 'gateway calls (one per key)').toBe(sameValues.length);
+    }),
     test('the handler receives the request unchanged', async (ctx) => {
       const { h, gateway } = await setup(ctx);
       const req = { amountCents: 1, currency: 'JPY', customer: 'cus_jo', meta: { tags: ['a', 'b'], nested: { deep: true, n: null } } };
@@ -222,7 +296,9 @@ export default defineSuites({
     }),
     test('ttlMs must be an integer >= 1', async (ctx) => {
       const [gateway, now] = [new PaymentGateway<Charge, Receipt>(ctx), async () => 1_700_000_000_000];
-      for (const ttlMs of [0, -1, 1.5]) await expectRejects(handler(ctx, gateway, now, { ttlMs }), 'RangeError', `ttlMs: ${ttlMs}`);
+      for (const ttlMs of [0, -1, 1.5, NaN, Infinity, '1000', null])
+        await expectRejects(handler(ctx, gateway, now, { ttlMs }), 'RangeError', `ttlMs: ${show(ttlMs)}`);
+      await expectRejects(handler(ctx, gateway, now, {}), 'RangeError', 'options without ttlMs');
       await handler(ctx, gateway, now, { ttlMs: 1 });
     }),
   ],
@@ -291,6 +367,33 @@ export default defineSuites({
           others[i]!.conflict ? conflict : { ok: receipt(1, req) },
         ),
       );
+    }),
+    test('a request still in flight when its key reaches ttlMs keeps the key until it settles', async (ctx) => {
+      const { h, gateway, clock } = await setup(ctx, 1000);
+      const gate = latch();
+      gateway.hold(gate, true);
+      const req = charge('cus_slow', 4500);
+      const first = seen(h.handle('k', req));
+      await until(ctx, () => gateway.requests.length > 0, 'the first request to reach the gateway', 1000, 1);
+      const later: { what: string; call: Promise<Seen>; expected: Seen }[] = [];
+      for (const [step, at] of [
+        [1000, 't+1000'],
+        [4000, 't+5000'],
+      ] as const) {
+        clock.advance(step); // past the key's ttlMs, but its charge has not finished
+        later.push({ what: `a duplicate at ${at}`, call: seen(h.handle('k', req)), expected: { ok: receipt(1, req) } });
+        const call = seen(h.handle('k', charge('cus_slow', 100)));
+        later.push({ what: `a different request at ${at}`, call, expected: conflict });
+        await ctx.sleep(10);
+      }
+      await ctx.sleep(20);
+      expect(gateway.requests.length, 'gateway calls while the first request is in flight past ttlMs').toBe(1);
+      gate.open();
+      expect(await first, 'first request').toEqual({ ok: receipt(1, req) });
+      for (const l of later) expect(await l.call, `${l.what}, while the first request was in flight`).toEqual(l.expected);
+      // it settled after firstRequestTime + ttlMs: the key has expired, so the next request is new
+      (await respond(h, 'k', req, 'after the first request settled at t+5000')).toEqual(receipt(2, req));
+      expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
   ],
 });

@@ -192,7 +192,8 @@ const correctness = [
           const got = await limiter.acquire(client, t);
           if (got !== n <= limit)
             fail(
-              `limit ${limit}, windowMs ${windowMs}: tryAcquire(${JSON.stringify(client)}, ${t}) returned ${got}, but it is request ${n} of that client in the window starting at ${Math.floor(t / windowMs) * windowMs}`,
+              `limit ${limit}, windowMs ${windowMs}: tryAcquire(${JSON.stringify(client)}, ${t}) returned ${got}, ` +
+                `but it is request ${n} of that client in the window starting at ${Math.floor(t / windowMs) * windowMs}`,
               n <= limit,
               got,
             );

@@ -29,16 +29,25 @@ const randoms = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.nex
 /**
  * The injected environment: a clock that only sleeping (and the operation's work) moves, every
  * sleep recorded, and random() answering the planned draws in order (then 0.5, counted, so an
- * extra draw is reported rather than crashing).
+ * extra draw is reported rather than crashing). A sleep takes 1–3 ms of real time and moves the
+ * clock only when it ends, as a real one would: an attempt made before the sleep has ended (a
+ * sleep not awaited, or awaited together with the attempt) starts at the wrong clock time, and
+ * `sleeping` says a sleep was still running when it started.
  */
 function environment(ctx: TestContext, draws: number[], atMs: number) {
   const clock = new ManualClock(atMs);
-  const log = { clock, sleeps: [] as unknown[], drawn: 0 };
+  const log = { clock, sleeps: [] as unknown[], drawn: 0, sleeping: 0 };
   const env = {
     now: () => clock.now(),
     async sleep(ms: number) {
       log.sleeps.push(ms);
-      if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) clock.advance(ms);
+      log.sleeping++;
+      try {
+        await jitter(ctx, [1, 3]);
+        if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) clock.advance(ms);
+      } finally {
+        log.sleeping--;
+      }
       await jitter(ctx, 1);
     },
     random: () => draws[log.drawn++] ?? 0.5,
@@ -50,12 +59,18 @@ type Attempt = { attempt: number; at: number };
 const numbers = (attempts: Attempt[]) => attempts.map((a) => a.attempt);
 const startTimes = (attempts: Attempt[]) => attempts.map((a) => a.at);
 
-/** An operation following `plan`, one step per attempt; each attempt records its number and the time it started. */
-function operation(ctx: TestContext, plan: Step[], clock: ManualClock) {
+/**
+ * An operation following `plan`, one step per attempt; each attempt records its number and the time it started, and
+ * `early` the attempts that started while one of the environment's sleeps was still running.
+ */
+function operation(ctx: TestContext, plan: Step[], log: { clock: ManualClock; sleeping: number }) {
+  const { clock } = log;
   const calls: Attempt[] = [];
+  const early: number[] = [];
   const op = {
     async run(attempt: number) {
       calls.push({ attempt, at: clock.now() });
+      if (log.sleeping > 0) early.push(attempt);
       const step = plan[calls.length - 1];
       await jitter(ctx, 1);
       if (!step) throw namedError('UnexpectedAttempt', `attempt ${attempt} was not expected`);
@@ -64,7 +79,17 @@ function operation(ctx: TestContext, plan: Step[], clock: ManualClock) {
       return step.value;
     },
   };
-  return { op: ctx.expose(op), calls };
+  return { op: ctx.expose(op), calls, early };
+}
+
+/** No attempt may start before the sleep that precedes it has ended. */
+function expectNoEarlyAttempt(early: number[], what = 'attempts'): void {
+  if (early.length > 0)
+    fail(
+      `${what} ${early.join(', ')} started while env.sleep() was still running: await the sleep before the next attempt`,
+      'no attempt during a sleep',
+      early,
+    );
 }
 
 /** What the statement says happens: the attempts (number, start time), the delays slept, the result. */
@@ -100,15 +125,17 @@ async function scenario(ctx: TestContext, o: Options, plan: Step[], draws: numbe
   const policy = await ctx.construct<RetryPolicy>('RetryPolicy', o, env);
   log.clock.advanceTo(startMs);
   const want = expected(o, plan, draws, startMs);
-  const { op, calls } = operation(ctx, plan, log.clock);
+  const { op, calls, early } = operation(ctx, plan, log);
   const got = await outcome(policy.execute(op));
   expect(numbers(calls), 'attempt numbers passed to run()').toEqual(numbers(want.attempts));
   expect(log.sleeps, 'delays passed to sleep()').toEqual(want.sleeps);
+  expectNoEarlyAttempt(early);
   expect(startTimes(calls), 'clock time at which each attempt started').toEqual(startTimes(want.attempts));
   expectOutcome(got, want.outcome, 'execute()');
   if (log.drawn < want.sleeps.length || log.drawn > want.sleeps.length + 1)
     fail(
-      `random() should be drawn once per retry delay: expected ${want.sleeps.length} draws (one more is allowed when giving up at the deadline), got ${log.drawn}`,
+      `random() should be drawn once per retry delay: expected ${want.sleeps.length} draws ` +
+        `(one more is allowed when giving up at the deadline), got ${log.drawn}`,
     );
 }
 
@@ -213,10 +240,12 @@ export default defineSuites({
         log.clock.advanceTo(100_000 * (i + 1));
         const slept = log.sleeps.length;
         const want = expected(o, plan, draws.slice(slept), log.clock.now());
-        const { op, calls } = operation(ctx, plan, log.clock);
+        const { op, calls, early } = operation(ctx, plan, log);
         const got = await outcome(policy.execute(op));
         expect(numbers(calls), `execution ${i + 1}: attempt numbers`).toEqual(numbers(want.attempts));
         expect(log.sleeps.slice(slept), `execution ${i + 1}: delays`).toEqual(want.sleeps);
+        expectNoEarlyAttempt(early, `execution ${i + 1}: attempts`);
+        expect(startTimes(calls), `execution ${i + 1}: clock time at which each attempt started`).toEqual(startTimes(want.attempts));
         expectOutcome(got, want.outcome, `execution ${i + 1}`);
       }
     }),

@@ -98,6 +98,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const b = await buildWebPage();
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.error(
-    `build:web: web/dist/${b.js} ${kib(b.bytes.js)} (${kib(b.bytes.jsGzip)} gzipped), web/dist/${b.css} ${kib(b.bytes.css)}, in ${Math.round(performance.now() - t0)} ms`,
+    `build:web: web/dist/${b.js} ${kib(b.bytes.js)} (${kib(b.bytes.jsGzip)} gzipped), ` +
+      `web/dist/${b.css} ${kib(b.bytes.css)}, in ${Math.round(performance.now() - t0)} ms`,
   );
 }

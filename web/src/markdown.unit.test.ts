@@ -142,7 +142,8 @@ describe('renderMarkdown: what statements use', () => {
         '<h1>LRU cache</h1><p>A <em>least recently used</em> cache, <strong>fast</strong>; call <code>get(key)</code>.\nSame paragraph.</p>',
         '<pre><code class="language-ts">if (a &lt; b &amp;&amp; c &gt; d) return;\n</code></pre>',
         '<ul><li>first <code>a|b</code>\ncontinued\n<ul><li>nested</li></ul></li><li>second</li></ul><ol><li>one</li><li>two</li></ol>',
-        '<table><thead><tr><th>suite</th><th>weight</th></tr></thead><tbody><tr><td>correctness</td><td>60</td></tr><tr><td><code>a | b</code></td><td>1</td></tr></tbody></table>\n',
+        '<table><thead><tr><th>suite</th><th>weight</th></tr></thead>',
+        '<tbody><tr><td>correctness</td><td>60</td></tr><tr><td><code>a | b</code></td><td>1</td></tr></tbody></table>\n',
       ].join(''),
     );
   });

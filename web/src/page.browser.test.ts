@@ -172,7 +172,8 @@ describe('the web page in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
       throw new Error(
-        `chromium is not installed (${CHROMIUM}): the browser tests need it; install it with 'bash scripts/ensure-chromium.sh' (Debian's package, as npm test does)`,
+        `chromium is not installed (${CHROMIUM}): the browser tests need it; ` +
+          "install it with 'bash scripts/ensure-chromium.sh' (Debian's package, as npm test does)",
       );
     execFileSync('bash', ['web/scripts/ensure-built.sh'], {
       cwd: join(import.meta.dirname, '../..'),

@@ -14,6 +14,24 @@ interface Op {
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
 
+const STYLE =
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}' +
+  'code,pre{font:13px ui-monospace,monospace}pre{background:#f5f5f5;padding:.75rem;overflow:auto}\n' +
+  'section{border-top:1px solid #ddd;padding:.5rem 0}' +
+  '.m{display:inline-block;min-width:4.5rem;color:#fff;background:#365;padding:0 .4rem;border-radius:3px;font-size:13px}' +
+  'h3 small{color:#777;font-weight:normal}';
+const MACHINE_READABLE =
+  '<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). ' +
+  'Authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>.</p>';
+const ERRORS =
+  '<p>Every error is <code>application/problem+json</code> with <code>type</code>, <code>title</code>, <code>status</code>, ' +
+  '<code>detail</code> (what was wrong and what to do) and, for validation, <code>errors: [{path, message}]</code>.</p>';
+const WEBHOOKS =
+  '<p>Signed per Standard Webhooks: headers <code>webhook-id</code>, <code>webhook-timestamp</code>, ' +
+  '<code>webhook-signature: v1,&lt;base64 HMAC-SHA256 of id.timestamp.body&gt;</code> ' +
+  'keyed with the base64 part of the <code>whsec_</code> secret. ' +
+  'Retries back off exponentially with jitter; the <code>webhook-id</code> stays the same across attempts and replays.</p>';
+
 /** A readable page rendered on the server from the OpenAPI document (no external scripts: works offline). */
 function renderDocs(): string {
   const doc = openApiDocument() as {
@@ -40,8 +58,10 @@ function renderDocs(): string {
           ? 'API key optional'
           : 'API key required'
         : 'public';
+      const description = op.description ? `<p>${esc(op.description)}</p>` : '';
+      const parameters = params ? `<p>Parameters:</p><ul>${params}</ul>` : '';
       return `<section id="${method}-${esc(path)}"><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code> <small>${auth}</small></h3>
-<p>${esc(op.summary ?? '')}</p>${op.description ? `<p>${esc(op.description)}</p>` : ''}${params ? `<p>Parameters:</p><ul>${params}</ul>` : ''}${body}<p>Responses:</p><ul>${responses}</ul></section>`;
+<p>${esc(op.summary ?? '')}</p>${description}${parameters}${body}<p>Responses:</p><ul>${responses}</ul></section>`;
     }),
   );
   const schemas = Object.entries(doc.components?.schemas ?? {})
@@ -53,13 +73,13 @@ function renderDocs(): string {
   const errs = Object.entries(ERROR_TYPES)
     .map(([slug, e]) => `<li id="error-${slug}"><code>/docs#error-${slug}</code> — ${e.status} ${esc(e.title)}</li>`)
     .join('');
+  const variables = CONFIG_VARIABLES.map((v) => `<code>${v}</code>`).join(', ');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}code,pre{font:13px ui-monospace,monospace}pre{background:#f5f5f5;padding:.75rem;overflow:auto}
-section{border-top:1px solid #ddd;padding:.5rem 0}.m{display:inline-block;min-width:4.5rem;color:#fff;background:#365;padding:0 .4rem;border-radius:3px;font-size:13px}h3 small{color:#777;font-weight:normal}</style></head>
-<body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>.</p>
-<h2>Endpoints</h2>${ops.join('')}<h2 id="errors">Errors</h2><p>Every error is <code>application/problem+json</code> with <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> (what was wrong and what to do) and, for validation, <code>errors: [{path, message}]</code>.</p><ul>${errs}</ul>
-<h2>Webhooks</h2><p>Signed per Standard Webhooks: headers <code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature: v1,&lt;base64 HMAC-SHA256 of id.timestamp.body&gt;</code> keyed with the base64 part of the <code>whsec_</code> secret. Retries back off exponentially with jitter; the <code>webhook-id</code> stays the same across attempts and replays.</p>
-<h2>Schemas</h2>${schemas}<h2>Server configuration</h2><p>Environment variables: ${CONFIG_VARIABLES.map((v) => `<code>${v}</code>`).join(', ')}.</p></body></html>`;
+<style>${STYLE}</style></head>
+<body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description)}</p>${MACHINE_READABLE}
+<h2>Endpoints</h2>${ops.join('')}<h2 id="errors">Errors</h2>${ERRORS}<ul>${errs}</ul>
+<h2>Webhooks</h2>${WEBHOOKS}
+<h2>Schemas</h2>${schemas}<h2>Server configuration</h2><p>Environment variables: ${variables}.</p></body></html>`;
 }
 
 export function docsRouter(): Router {

@@ -13,7 +13,8 @@ describe('type check', () => {
       {
         path: 'solution.ts',
         content:
-          "import { createHash } from 'node:crypto';\nimport { twice } from './util';\nexport const h = (s: string): string => createHash('sha1').update(s).digest('hex') + twice(2);\n",
+          "import { createHash } from 'node:crypto';\nimport { twice } from './util';\n" +
+          "export const h = (s: string): string => createHash('sha1').update(s).digest('hex') + twice(2);\n",
       },
       { path: 'util.ts', content: 'export function twice(n: number): number { return n * 2; }\n' },
     ]);

@@ -22,7 +22,8 @@ export async function migrate(databaseUrl: string, logger?: Logger): Promise<str
     return names;
   } catch (e) {
     throw new Error(
-      `database migration failed against ${redactUrl(databaseUrl)}: ${(e as Error).message} — is PostgreSQL up (bash scripts/services.sh) and DATABASE_URL right?`,
+      `database migration failed against ${redactUrl(databaseUrl)}: ${(e as Error).message} — ` +
+        'is PostgreSQL up (bash scripts/services.sh) and DATABASE_URL right?',
       { cause: e },
     );
   }

@@ -26,7 +26,8 @@ export async function recordProblemVersion(pool: Pool, pkg: ProblemPackage, logg
   const { rows } = await pool.query<{ previous: string | null }>(
     `WITH old AS (SELECT content_hash FROM problems WHERE id = $1 AND version = $2)
      INSERT INTO problems (id, version, content_hash, title, manifest, package) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id, version) DO UPDATE SET content_hash = EXCLUDED.content_hash, title = EXCLUDED.title, manifest = EXCLUDED.manifest, package = EXCLUDED.package
+     ON CONFLICT (id, version) DO UPDATE
+       SET content_hash = EXCLUDED.content_hash, title = EXCLUDED.title, manifest = EXCLUDED.manifest, package = EXCLUDED.package
        WHERE problems.content_hash <> EXCLUDED.content_hash
      RETURNING (SELECT content_hash FROM old) AS previous`,
     [pkg.manifest.id, pkg.manifest.version, pkg.contentHash, pkg.manifest.title, JSON.stringify(pkg.manifest), JSON.stringify(snapshot)],
@@ -34,7 +35,8 @@ export async function recordProblemVersion(pool: Pool, pkg: ProblemPackage, logg
   if (rows[0]?.previous)
     logger?.warn(
       { problemId: pkg.manifest.id, version: pkg.manifest.version },
-      `problem ${key} changed on disk without a version bump: its recorded snapshot now follows the disk; bump "version" in its problem.json when a change alters grading`,
+      `problem ${key} changed on disk without a version bump: its recorded snapshot now follows the disk; ` +
+        'bump "version" in its problem.json when a change alters grading',
     );
   seen.add(key);
 }

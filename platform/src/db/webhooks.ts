@@ -133,9 +133,11 @@ export interface DeliveryLog {
   log: DeliveryAttempt[];
 }
 
-const DELIVERY_COLUMNS = `d.id, d.submission_id AS "submissionId", d.endpoint_id AS "endpointId", d.url, d.event_type AS "eventType", d.status, d.attempts, d.replays,
+const DELIVERY_COLUMNS = `d.id, d.submission_id AS "submissionId", d.endpoint_id AS "endpointId", d.url, d.event_type AS "eventType",
+  d.status, d.attempts, d.replays,
   d.last_status_code AS "lastStatusCode", d.last_error AS "lastError", d.created_at AS "createdAt", d.delivered_at AS "deliveredAt",
-  coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms, 'at', a.created_at) ORDER BY a.id)
+  coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'statusCode', a.status_code, 'error', a.error,
+                                              'durationMs', a.duration_ms, 'at', a.created_at) ORDER BY a.id)
      FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS log`;
 
 export async function listDeliveries(

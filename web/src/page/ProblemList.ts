@@ -14,7 +14,8 @@ export async function problemList(root: HTMLElement): Promise<void> {
       h(
         'p',
         { class: 'lead' },
-        'Pick a problem, write your solution in TypeScript or JavaScript, and submit it: it is graded in a sandbox on correctness, behaviour under concurrency, speed and how it scales.',
+        'Pick a problem, write your solution in TypeScript or JavaScript, and submit it: ' +
+          'it is graded in a sandbox on correctness, behaviour under concurrency, speed and how it scales.',
       ),
       h(
         'table',

@@ -123,7 +123,8 @@ export async function problemPage(root: HTMLElement, id: string, signal: AbortSi
             h(
               'li',
               null,
-              `wall clock ${limits.wallMs / 1000} s, memory ${limits.memoryMb} MB, output ${Math.round(limits.outputBytes / 1024)} KiB, ${limits.testTimeoutMs / 1000} s per test`,
+              `wall clock ${limits.wallMs / 1000} s, memory ${limits.memoryMb} MB, ` +
+                `output ${Math.round(limits.outputBytes / 1024)} KiB, ${limits.testTimeoutMs / 1000} s per test`,
             ),
             h('li', null, 'suites: ', p.suites.map((s) => `${s.name} (weight ${s.weight})`).join(', ')),
             p.sampleTests.length ? h('li', null, 'sample tests (shown in full in your result): ', p.sampleTests.join(', ')) : null,
