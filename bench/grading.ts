@@ -27,7 +27,7 @@ const execFileAsync = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
 const grader = await Grader.create({ onImageBuild: (l) => console.log(l) });
 const image = await new RunnerImage(new Docker()).ensure();
-const canary = await loadProblem('canary', join(PROBLEMS_DIR, '..', 'sandbox', 'src', 'fixtures', 'problems'));
+const canary = await loadProblem('canary', join(PROBLEMS_DIR, '..', 'grader', 'src', 'fixtures', 'problems'));
 const lru = await loadProblem('lru-cache');
 
 const dir = await mkdtemp(join(tmpdir(), 'assay-bench-'));

@@ -53,7 +53,7 @@ async function expectRate(ctx: TestContext, n: number, p: number, inserted: stri
   await expectPresent(f, inserted);
   const positives = (await hasAll(f, queries)).filter((v) => v === true).length;
   const { m, k } = sizing(n, p);
-  const [rate, ideal] = [positives / queries.length, (1 - Math.exp((-k * n) / m)) ** k];
+  const [rate, ideal] = [positives / queries.length, (1 - Math.exp((-k * inserted.length) / m)) ** k];
   const [min, max, pct] = [low * ideal, high * ideal, (x: number) => `${(x * 100).toFixed(2)}%`];
   const measured = `false-positive rate ${pct(rate)} (${positives} of ${queries.length} absent items)`;
   const band = `an ideal filter of this size measures about ${pct(ideal)}; allowed ${pct(min)} to ${pct(max)}`;
@@ -87,7 +87,9 @@ const SIZINGS = [
   [999, 0.123], [2000, 0.05], [5000, 0.02], [12345, 0.0001], [50000, 0.001], [250000, 0.000001],
 ] as const;
 // prettier-ignore
-const INVALID = [[0, 0.01], [-5, 0.01], [1.5, 0.01], [100, 0], [100, 1], [100, -0.1], [100, 1.5]] as const;
+const INVALID = [
+  [0, 0.01], [-5, 0.01], [1.5, 0.01], [Number.NaN, 0.01], [100, 0], [100, 1], [100, -0.1], [100, 1.5], [100, Number.NaN],
+] as const;
 // prettier-ignore
 const UNUSUAL = [
   '', ' ', 'a', 'A', 'ä', 'é', '日本語', '🙂', '🙂🙂', 'x'.repeat(5000), '\u0000', 'line\nbreak', '"quoted"', 'user:1', 'user:10', 'user:100',
@@ -114,6 +116,24 @@ export default defineSuites({
     test('no false negatives for unusual strings', async (ctx) => expectPresent(await bloom(ctx, 50, 0.001), UNUSUAL)),
     test('no false negatives when filled to capacity', async (ctx) =>
       expectPresent(await bloom(ctx, 3000, 0.02), distinctItems(ctx.rng, 3000))),
+    test(
+      'filters of the largest n use all their bits: 250000 items at 50% (360674 bits) and at 10^-6 (7188793 bits)',
+      async (ctx) => {
+        // k = 1 and 5000 items: an ideal filter measures about 1.4%; one whose positions wrap at
+        // 2^16 (or any width below m) crowds them into 65,536 bits and measures about 7%.
+        const wide = distinctItems(ctx.rng, 5_000);
+        await expectRate(ctx, 250_000, 0.5, wide, distinctItems(ctx.rng, 20_000, new Set(wide)), [0.5, 1.6]);
+        // The largest filter: no false negatives and, far below capacity, no false positives.
+        const [n, p] = [250_000, 0.000001];
+        const inserted = distinctItems(ctx.rng, 1_000);
+        const f = await bloom(ctx, n, p);
+        await expectPresent(f, inserted);
+        const positives = (await hasAll(f, distinctItems(ctx.rng, 2_000, new Set(inserted)))).filter((v) => v === true).length;
+        const what = `new BloomFilter(${n}, ${p}) holding 1000 items: has() answers for 2000 never-added items`;
+        if (positives > 2) fail(`${what}: ${positives} false positives where about 0 are expected`, '<= 2', positives);
+      },
+      slow,
+    ),
     test('adding an item twice changes nothing', async (ctx) => {
       const f = await bloom(ctx, 10, 0.01);
       await f.add('twice');

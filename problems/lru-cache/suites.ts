@@ -177,45 +177,94 @@ const correctness = [
 
 // ---- performance ----------------------------------------------------------------------------
 
-/** A full cache of n keys 0…n-1 (inserted in order), then `measure`. */
-const fullCache = (n: number, measure: CallBatch): Workload => ({
+/** A full cache of n keys 0…n-1 (inserted in order), then `measure` and its read-backs. */
+const fullCache = (n: number, measure: CallBatch, readBacks: Pick<Workload, 'verify' | 'verifyAtEnd'>): Workload => ({
   construct: { className: 'LRUCache', args: [n] },
-  setup: [{ method: 'put', argsList: Array.from({ length: n }, (_, k) => [k, k]) }],
+  // put(k, k) for k = 0…n-1: one entry whose key and value advance by one per call
+  setup: [{ method: 'put', argsList: [[0, 0]], advance: { args: [0, 1], by: 1 }, calls: n }],
   measure,
+  ...readBacks,
 });
+const randomKeys = (rng: Rng, count: number, range: number) => Array.from({ length: count }, () => [rng.int(0, range - 1)]);
+/** Gets of random keys, and of the 16 oldest keys of the setup (so the read-backs can tell whether gets refreshed them). */
 const randomGets = (rng: Rng, range: number): CallBatch => ({
   method: 'get',
-  argsList: Array.from({ length: 1000 }, () => [rng.int(0, range - 1)]),
+  argsList: rng.shuffle([...Array.from({ length: OLDEST }, (_, k) => [k]), ...randomKeys(rng, 1000 - OLDEST, range)]),
 });
-const randomPuts = (rng: Rng, range: number): CallBatch => ({
-  method: 'put',
-  argsList: Array.from({ length: 1000 }, (_, i) => [rng.int(0, range - 1), i]),
-});
+const OLDEST = 16;
 
 /**
- * The driver replays the measured calls in batches, each starting from the first call, so every
- * measured call must leave the cache at size n: gets of present keys, and puts that update them.
+ * Read-backs, compared with the reference's, so a call that skips its work inside timed batches
+ * is caught even when its own result looks right. After puts, after every batch: gets of keys
+ * recent calls wrote (present) and of keys written long enough ago to be evicted by now (gone),
+ * and the size. After gets, which change only the recency order, once at the end: 16 puts of
+ * fresh keys evict the 16 least recently used keys, and gets of the 16 oldest keys of the setup
+ * (which the gets refreshed) and of random ones show which keys those were. (At the end, not
+ * after every batch: an eviction is an O(n) scan in some solutions whose get is O(1), and would
+ * be timed as get's.)
  */
+const readSize: CallBatch = { method: 'size', read: true, argsList: [[]] };
+const afterGets = (rng: Rng, n: number): CallBatch[] => [
+  { method: 'put', argsList: Array.from({ length: OLDEST }, (_, i) => [-1 - i, i]), results: 'open' },
+  { method: 'get', argsList: [...Array.from({ length: OLDEST }, (_, k) => [k]), ...randomKeys(rng, 8, n)] },
+  readSize,
+];
+const afterPuts = (back: number[]): CallBatch[] => [{ method: 'get', argsList: [], echo: { args: [0], back } }, readSize];
+const recent = Array.from({ length: 8 }, (_, i) => i + 1);
+
+/**
+ * `put` on its costly paths, at size n: on a full cache, every other call inserts a fresh key
+ * (so it evicts the least recently used key) and the others update a key inserted a little
+ * earlier (so it moves from deep in the recency order to the front). Timed batches continue
+ * where the previous one stopped, and after each pass over the calls every key in them moves
+ * past all keys used so far (`advance`), so each insert is fresh however many passes the
+ * batches make: every insert evicts, at every size, in every batch. An updated key was inserted
+ * at most `pass / 4` inserts before, far fewer than the cache holds, so it is still present.
+ */
+function evictingPuts(n: number, rng: Rng): Workload {
+  const pass = Math.min(n, 1024);
+  const argsList: unknown[][] = [];
+  for (let j = 0; j < pass; j++) {
+    argsList.push([n + j, j]);
+    argsList.push([n + j - rng.int(0, Math.min(j, pass / 4 - 1)), -j]);
+  }
+  const measure: CallBatch = { method: 'put', argsList, results: 'open', advance: { args: [0], by: pass } };
+  // back 2n + 2·pass + 1: a key inserted n + pass inserts ago, evicted since
+  return fullCache(n, measure, { verify: afterPuts([...recent, 64, 2 * pass - 1, n / 2, n, 2 * n + 2 * pass + 1]) });
+}
+
 const complexity: ProbeDef[] = [
-  { operation: 'get', workload: (n, rng) => fullCache(n, randomGets(rng, n)) },
-  { operation: 'put', workload: (n, rng) => fullCache(n, randomPuts(rng, n)) },
+  // hits on a full cache: each moves its key to the front
+  { operation: 'get', workload: (n, rng) => fullCache(n, randomGets(rng, n), { verifyAtEnd: afterGets(rng, n) }) },
+  { operation: 'put', workload: evictingPuts },
 ];
 
 /** Pairs of candidate/reference batches per benchmark: the verdict is their median ratio. */
 const samples = 61;
 const latency: LatencyDef[] = [
   // half hits, half misses
-  { operation: 'get', samples, workload: (rng) => fullCache(2048, randomGets(rng, 2 * 2048)) },
-  // inserts with evictions first, then updates
-  { operation: 'put', samples, workload: (rng) => fullCache(2048, randomPuts(rng, 2 * 2048)) },
-  // The probes cannot see the eviction path: batches replay the measured calls from the first
-  // one, so at large sizes fresh keys are only fresh once. A small cache cycling through twice
-  // its capacity in fresh keys evicts on every put, in every batch (a batch of ~2 ms holds far
-  // more than 2 × 128 calls even for an O(n) eviction). Catches scanning for the oldest entry.
+  { operation: 'get', samples, workload: (rng) => fullCache(2048, randomGets(rng, 2 * 2048), { verifyAtEnd: afterGets(rng, 2048) }) },
+  // inserts (evicting) and updates, mixed
+  {
+    operation: 'put',
+    samples,
+    workload: (rng) =>
+      fullCache(
+        2048,
+        { method: 'put', argsList: Array.from({ length: 1000 }, (_, i) => [rng.int(0, 2 * 2048 - 1), i]), results: 'open' },
+        { verify: afterPuts([...recent, 100, 999, 5000]) },
+      ),
+  },
+  // A small cache cycling through twice its capacity in fresh keys: every put evicts.
   {
     operation: 'put (evicting)',
     samples,
-    workload: () => fullCache(128, { method: 'put', argsList: Array.from({ length: 2 * 128 }, (_, i) => [128 + i, i]) }),
+    workload: () =>
+      fullCache(
+        128,
+        { method: 'put', argsList: Array.from({ length: 2 * 128 }, (_, i) => [128 + i, i]), results: 'open' },
+        { verify: afterPuts([...recent, 64, 127, 129, 200]) },
+      ),
   },
 ];
 

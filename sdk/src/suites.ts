@@ -1,6 +1,6 @@
 /** A problem's suites: tests, complexity probes and latency benchmarks, as `suites.ts` defines them. */
 import type { TestContext } from './context';
-import type { HttpRequest } from './http';
+import type { HttpRequest, HttpResponse } from './http';
 import type { Rng } from './random';
 
 export interface TestDef {
@@ -25,10 +25,48 @@ export function sample(name: string, run: (ctx: TestContext) => Promise<void>, o
   return { name, sample: true, run, ...opts };
 }
 
-/** A batch of calls of one method, each entry of `argsList` being one call's arguments. */
+/**
+ * A batch of calls of one method, each entry of `argsList` being one call's arguments. Timed
+ * batches use the entries in order and continue where the previous batch stopped, cycling back
+ * to the first entry after the last.
+ */
 export interface CallBatch {
   method: string;
   argsList: unknown[][];
+  /**
+   * How the results of these calls are checked when they run inside timed batches:
+   * - `'reference'` (the default for `measure` and `verify`): every result must be the reference
+   *   solution's for the same call in the same run. Where they differ, the driver asks the
+   *   candidate the batch's calls again one at a time, outside timing, on the same structure, and
+   *   accepts the batch when its results are those answers (a result the statement leaves to the
+   *   implementation, such as a Bloom filter's false positives); that assumes a call's result
+   *   depends only on its arguments and the structure, not on the calls before it in the batch.
+   * - `'open'` (the default for `setup`): not checked, for results the statement leaves open and
+   *   that depend on earlier calls (a `put` that returns nothing in particular). Verify the state
+   *   the calls leave behind with `Workload.verify` instead.
+   */
+  results?: 'reference' | 'open';
+  /**
+   * `setup` batches: how many calls to make (default: one per entry of `argsList`). `verify`
+   * batches: how many calls run after each timed batch (default: all of `argsList`).
+   */
+  calls?: number;
+  /**
+   * After each full pass over `argsList`, the numbers at positions `args` of every entry grow by
+   * `by`: keys stay fresh and clocks move forward however many passes the calls make, without an
+   * `argsList` as long as all the calls (e.g. a setup of n puts as one entry `[0, 0]` advancing
+   * both by 1 for `calls: n`). The arguments at those positions must be numbers.
+   */
+  advance?: { args: number[]; by: number };
+  /**
+   * `verify` batches only: instead of `argsList` (leave it empty), call `method` with the
+   * arguments at positions `args` of the measured calls made `back` calls before the batch's
+   * last one (1: the last call itself) — e.g. `get` the keys the last `put`s wrote, and keys
+   * written long enough ago to be evicted by now.
+   */
+  echo?: { args: number[]; back: number[] };
+  /** `verify` batches only: read the property `method` (a getter such as `size`) instead of calling it. */
+  read?: boolean;
 }
 
 /**
@@ -41,6 +79,25 @@ export interface Workload {
   construct: { className: string; args: unknown[] } | null;
   setup: CallBatch[];
   measure: CallBatch;
+  /**
+   * A short read-back after every timed batch, inside the same timed round trip: each batch runs
+   * `calls` of its calls in order (continuing from where its last read-back stopped), and their
+   * results are compared with the reference's after the same batches. Give one to every
+   * workload whose measured calls change state, so that calls skipping their work are caught
+   * even when their own results look right (a few `get`s of what recent `put`s wrote, and the
+   * `size`). Keep it to a few calls: they are timed with the batch, and should cost little next
+   * to it for any honest solution (a check that may not belongs in `verifyAtEnd`).
+   */
+  verify?: CallBatch[];
+  /**
+   * A read-back run once, after the last timed batch on the structure, in its own timed round
+   * trip; its results are compared with the reference's and its time is charged to the
+   * measurement (spread over the measured calls), so work deferred to it is paid for. For checks
+   * that would cost more than the measured calls if they ran after every batch: on an LRU cache
+   * timed on `get`, the `put` that evicts (an O(n) scan in some honest-looking solutions) and the
+   * `get`s that show which key it evicted.
+   */
+  verifyAtEnd?: CallBatch[];
 }
 
 /** A complexity probe: how the cost of one operation grows with size. */
@@ -66,6 +123,15 @@ export interface HttpLatencyDef {
   /** Prepares data on a fresh server (e.g. creates records); returns state passed to `request`. */
   setup(ctx: TestContext): Promise<unknown>;
   request(state: unknown, i: number, rng: Rng): HttpRequest;
+  /**
+   * What of a response must match the reference server's response to the same request (the same
+   * `i` and random draws, with each server's own `setup` state): the driver compares
+   * `compare(candidateResponse, candidateState, request)` with `compare(referenceResponse,
+   * referenceState, referenceRequest)` using `deepEqual`, for every request of the benchmark.
+   * Default: the status, the Location header, and the body when the reference's is JSON. Map
+   * server-chosen values (generated ids, timestamps) to something both servers share.
+   */
+  compare?(res: HttpResponse, state: unknown, req: HttpRequest): unknown;
   /** Requests per side. */
   requests?: number;
   /** Requests in flight at once. */

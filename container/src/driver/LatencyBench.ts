@@ -1,14 +1,26 @@
 /**
  * Latency benchmarks: the same workload on the candidate and on the reference solution, built
  * from the same seed and timed in alternating batches in one run, so machine speed cancels out
- * and only the ratio is judged.
+ * and only the ratio is judged. The two sides take turns (`Turns`): the one not being timed is
+ * paused. Every timed result is checked: the batches' digests against the reference's replay
+ * (`ResultCheck`), every HTTP response against the reference server's answer to the same request.
  */
-import type { HttpLatencyDef, LatencyDef } from '@assay/sdk';
+import { deepEqual, type HttpLatencyDef, type HttpRequest, type HttpResponse, type LatencyDef } from '@assay/sdk';
 import type { LatencyResult, TestResult } from '@assay/contracts';
+import {
+  AnswerTimeoutError,
+  askCandidate,
+  compareSchedules,
+  onReference,
+  OWN_ANSWER_TIMEOUT_MS,
+  ReferenceFailure,
+  replayOnReference,
+} from './ResultCheck';
 import type { Session } from './Session';
-import { SubjectGoneError } from './SubjectProcess';
+import { BatchTimeoutError, RemoteCallError, SubjectGoneError } from './SubjectProcess';
 import type { ServiceHttpClient } from './HttpClient';
 import { seededRng, testContext } from './TestRunner';
+import { Turns } from './Turns';
 import { WorkloadTimer, type BuiltWorkload } from './WorkloadTimer';
 
 const DEFAULT_SAMPLES = 30;
@@ -34,12 +46,47 @@ function summarise(nsSamples: number[]) {
 const LATENCY_BATCH_NS = 4_000_000;
 /** A candidate batch is cut down to stay under this, however slow the candidate is. */
 const MAX_CANDIDATE_BATCH_NS = 50_000_000;
+/** The workload's setup may take this long on the candidate before it counts as stuck. */
+const SETUP_TIMEOUT_MS = 20_000;
 
 function median(xs: number[]): number {
   return percentile(
     [...xs].sort((a, b) => a - b),
     50,
   );
+}
+
+const zero = { p50: 0, p95: 0, p99: 0 };
+
+function failed(
+  def: { operation: string },
+  unit: 'us' | 'ms',
+  allowedRatio: number,
+  started: number,
+  test: Pick<TestResult, 'status' | 'message'>,
+): LatencyOutcome {
+  return {
+    result: {
+      operation: def.operation,
+      unit,
+      candidate: zero,
+      reference: zero,
+      ratio: 0,
+      allowedRatio,
+      passed: false,
+      error: test.message!,
+    },
+    test: { name: `latency: ${def.operation}`, sample: false, durationMs: Math.round(performance.now() - started), ...test },
+  };
+}
+
+interface Side {
+  session: Session;
+  timer: WorkloadTimer;
+  built: BuiltWorkload;
+  count: number;
+  /** ns per call, one per timed batch. */
+  samples: number[];
 }
 
 /**
@@ -53,55 +100,115 @@ export async function runLatency(
   def: LatencyDef,
   allowedRatio: number,
   seed: number,
+  deadline: number,
 ): Promise<LatencyOutcome> {
   const started = performance.now();
   const name = `latency: ${def.operation}`;
-  const sides: { timer: WorkloadTimer; built: BuiltWorkload; count: number; samples: number[] }[] = [];
+  const workload = def.workload(seededRng(seed, 'latency', def.operation));
+  const turns = new Turns(candidate, reference);
   try {
-    for (const session of [candidate, reference]) {
-      const timer = new WorkloadTimer(await session.subject());
-      const built = await timer.build(def.workload(seededRng(seed, 'latency', def.operation)));
-      await timer.measureRoundTrip(built);
-      sides.push({ timer, built, count: 0, samples: [] });
+    const candSubject = await candidate.subject();
+    await turns.to(candidate);
+    const candTimer = new WorkloadTimer(candSubject, deadline);
+    const cand: Side = {
+      session: candidate,
+      timer: candTimer,
+      built: await candTimer.build(workload, SETUP_TIMEOUT_MS),
+      count: 0,
+      samples: [],
+    };
+    await turns.to(reference);
+    const ref = await onReference(`building \`${def.operation}\``, async () => {
+      const timer = new WorkloadTimer(await reference.subject(), Math.max(deadline, performance.now() + 60_000));
+      const built = await timer.build(workload, 60_000);
+      return { session: reference, timer, built, count: await timer.calibrate(built, LATENCY_BATCH_NS), samples: [] as number[] };
+    });
+    await turns.to(candidate);
+    // The candidate runs the reference's calibration batches too, so both sides run the same
+    // counts in the same order and their digests compare batch by batch — unless a batch gets
+    // too long for a slow candidate, whose count is then cut down (and its results replayed).
+    let mirrored = true;
+    const steps = ref.built.schedule.map((b) => b.count);
+    for (let i = 0; i < steps.length && mirrored;) {
+      // Batches of one count are judged by their fastest: one slowed by a GC or the machine is not the candidate's speed.
+      const count = steps[i]!;
+      let fastest = Infinity;
+      for (; steps[i] === count; i++) fastest = Math.min(fastest, (await cand.timer.run(cand.built, count)).ns);
+      if (fastest > MAX_CANDIDATE_BATCH_NS) {
+        mirrored = false;
+        cand.count = Math.max(1, Math.min(ref.count, Math.floor((MAX_CANDIDATE_BATCH_NS * count) / fastest)));
+      }
     }
-    const [cand, ref] = sides as [(typeof sides)[0], (typeof sides)[0]];
-    ref.count = await ref.timer.calibrate(ref.built, LATENCY_BATCH_NS);
-    const candNs = await cand.timer.timeBatch(cand.built, ref.count);
-    cand.count = Math.max(1, Math.min(ref.count, Math.floor(MAX_CANDIDATE_BATCH_NS / Math.max(candNs, 1))));
+    if (mirrored) cand.count = ref.count;
     const samples = def.samples ?? DEFAULT_SAMPLES;
+    const background = [cand.timer.background, ref.timer.background];
     for (let i = 0; i < samples; i++)
-      for (const side of i % 2 ? [ref, cand] : [cand, ref]) side.samples.push(await side.timer.timeBatch(side.built, side.count));
-    for (const side of sides) await side.timer.release(side.built);
-  } catch (e) {
-    const message = e instanceof SubjectGoneError ? e.fault.message : 'candidate code failed during the latency benchmark';
-    const zero = { p50: 0, p95: 0, p99: 0 };
+      for (const side of i % 2 ? [ref, cand] : [cand, ref]) {
+        await turns.to(side.session);
+        const run = () => side.timer.run(side.built, side.count);
+        const batch = side === ref ? await onReference(`timing \`${def.operation}\``, run) : await run();
+        side.samples.push(batch.ns / side.count);
+      }
+    // The read-backs at the end, then what the sides ran beside their batches' round trips
+    // (other threads, work after a batch answered, the end read-back), per call.
+    await turns.to(candidate);
+    await cand.timer.finish(cand.built);
+    await turns.to(reference);
+    await onReference(`finishing \`${def.operation}\``, () => ref.timer.finish(ref.built));
+    [cand, ref].forEach((side, k) => {
+      const perCall = (side.timer.background - background[k]!) / (samples * side.count);
+      side.samples = side.samples.map((ns) => ns + perCall);
+    });
+    await turns.to(reference);
+    await onReference(`releasing \`${def.operation}\``, () => ref.timer.release(ref.built));
+    const record = { workload, schedule: cand.built.schedule, what: `\`${def.operation}\`` };
+    const refSubject = await onReference('starting', () => reference.subject());
+    const outcome = mirrored ? compareSchedules(record, ref.built.schedule) : await replayOnReference(refSubject, record, deadline);
+    await turns.to(candidate);
+    await cand.timer.release(cand.built);
+    const problem =
+      outcome.ok === true ? undefined : outcome.ok === false ? outcome.message : await askCandidate(candSubject, record, outcome, deadline);
+    if (problem) return failed(def, 'us', allowedRatio, started, { status: 'failed', message: problem });
+    const c = cand.samples;
+    const r = ref.samples;
+    const candidateSummary = summarise(c);
+    const referenceSummary = summarise(r);
+    const ratio = Math.round(median(c.map((v, i) => v / Math.max(r[i]!, 1e-3))) * 100) / 100;
+    const passed = ratio <= allowedRatio;
+    const message = `p50 ${candidateSummary.p50} µs vs reference ${referenceSummary.p50} µs: ${ratio}× (median of paired ratios, allowed ${allowedRatio}×)`;
     return {
       result: {
         operation: def.operation,
         unit: 'us',
-        candidate: zero,
-        reference: zero,
-        ratio: 0,
+        candidate: candidateSummary,
+        reference: referenceSummary,
+        ratio,
         allowedRatio,
-        passed: false,
-        error: message,
+        passed,
       },
-      test: { name, sample: false, status: 'error', durationMs: Math.round(performance.now() - started), message },
+      test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
     };
+  } catch (e) {
+    if (e instanceof ReferenceFailure) throw e;
+    return failed(def, 'us', allowedRatio, started, await describeFailure(candidate, def.operation, e));
+  } finally {
+    await turns.end();
   }
-  const [c, r] = [sides[0]!.samples, sides[1]!.samples];
-  const cand = summarise(c);
-  const ref = summarise(r);
-  const ratio = Math.round(median(c.map((v, i) => v / Math.max(r[i]!, 1e-3))) * 100) / 100;
-  const passed = ratio <= allowedRatio;
-  const message = `p50 ${cand.p50} µs vs reference ${ref.p50} µs: ${ratio}× (median of paired ratios, allowed ${allowedRatio}×)`;
-  return {
-    result: { operation: def.operation, unit: 'us', candidate: cand, reference: ref, ratio, allowedRatio, passed },
-    test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
-  };
 }
 
-/** Requests per block: the two servers take turns, the idle one frozen so neither can touch the other. */
+/** A benchmark the candidate's code broke: never our internal error (those are rethrown). */
+async function describeFailure(candidate: Session, operation: string, e: unknown): Promise<Pick<TestResult, 'status' | 'message'>> {
+  if (e instanceof BatchTimeoutError || e instanceof AnswerTimeoutError) {
+    const message = `a timed batch of \`${operation}\` ran longer than ${e instanceof BatchTimeoutError ? e.timeoutMs : OWN_ANSWER_TIMEOUT_MS} ms`;
+    await candidate.recycle({ kind: 'timeout', message });
+    return { status: 'timeout', message };
+  }
+  if (e instanceof SubjectGoneError) return { status: 'error', message: e.fault.message };
+  if (!(e instanceof RemoteCallError)) process.stderr.write(`latency ${operation}: ${(e as Error)?.stack ?? String(e)}\n`);
+  return { status: 'error', message: 'candidate code failed during the latency benchmark' };
+}
+
+/** Requests per block: the two servers take turns, the idle one paused so neither can touch the other. */
 const HTTP_BLOCK = 50;
 
 export interface ServiceSide {
@@ -109,11 +216,19 @@ export interface ServiceSide {
   http: ServiceHttpClient;
 }
 
+/** What one request got: its response, or nothing when the request failed. */
+interface Exchange {
+  req: HttpRequest;
+  res: HttpResponse | undefined;
+}
+type Answered = { req: HttpRequest; res: HttpResponse };
+
 /**
  * HTTP latency under a fixed load: the same requests against the candidate's server and the
  * reference server, in alternating blocks with `concurrency` requests in flight. While one side
- * is measured the other is frozen (SIGSTOP), so a candidate cannot proxy to the reference or
- * slow it down.
+ * is measured the other is paused, so a candidate cannot proxy to the reference or slow it down.
+ * Every response must match the reference server's to the same request (`HttpLatencyDef.compare`),
+ * so a server cannot answer the benchmark's requests cheaply with something else.
  */
 export async function runHttpLatency(
   candidate: ServiceSide,
@@ -128,58 +243,51 @@ export async function runHttpLatency(
   const concurrency = def.concurrency ?? 8;
   const sides = [candidate, reference];
   const samples: number[][] = [[], []];
-  let failures = 0;
+  const exchanges: Exchange[][] = [[], []];
+  const turns = new Turns(candidate.session, reference.session);
+  const states: unknown[] = [];
   try {
-    const states: unknown[] = [];
-    for (const side of sides)
+    for (const side of sides) {
+      await turns.to(side.session);
       states.push(await def.setup(testContext(await side.session.subject(), side.http, seededRng(seed, 'latency', def.operation))));
+    }
     for (let done = 0; done < total; done += HTTP_BLOCK) {
       for (const [i, side] of (done / HTTP_BLOCK) % 2
         ? [[1, reference] as const, [0, candidate] as const]
         : [[0, candidate] as const, [1, reference] as const]) {
-        sides[1 - i]!.session.freeze(true);
-        side.session.freeze(false);
+        await turns.to(side.session);
+        // The same draws on both sides, in the same order: request k is the same request for both.
         const rng = seededRng(seed, 'latency', def.operation, String(done));
         const block = Array.from({ length: Math.min(HTTP_BLOCK, total - done) }, (_, k) => done + k);
         let next = 0;
         await Promise.all(
           Array.from({ length: concurrency }, async () => {
             while (next < block.length) {
-              const req = def.request(states[i], block[next++]!, rng);
+              const k = block[next++]!;
+              const req = def.request(states[i], k, rng);
               const t0 = performance.now();
+              let res: HttpResponse | undefined;
               try {
-                const res = await side.http.request(req);
-                if (res.status >= 500) failures += i === 0 ? 1 : 0;
-              } catch {
-                failures += i === 0 ? 1 : 0;
+                res = await side.http.request(req);
+              } catch (e) {
+                if (i === 1) throw new ReferenceFailure(`the reference server failed a benchmark request: ${(e as Error).message}`);
               }
               samples[i]!.push(performance.now() - t0);
+              exchanges[i]![k] = { req, res };
             }
           }),
         );
       }
     }
   } catch (e) {
+    if (e instanceof ReferenceFailure) throw e;
     // The candidate's server broke the benchmark (a wrong answer in setup, a dropped connection):
     // the benchmark fails; it is never our internal error.
     const message =
       e instanceof SubjectGoneError ? e.fault.message : `the benchmark could not run against your server: ${describeHttpFailure(e)}`;
-    const zero = { p50: 0, p95: 0, p99: 0 };
-    return {
-      result: {
-        operation: def.operation,
-        unit: 'ms',
-        candidate: zero,
-        reference: zero,
-        ratio: 0,
-        allowedRatio,
-        passed: false,
-        error: message,
-      },
-      test: { name, sample: false, status: 'error', durationMs: Math.round(performance.now() - started), message },
-    };
+    return failed(def, 'ms', allowedRatio, started, { status: 'error', message });
   } finally {
-    for (const side of sides) side.session.freeze(false);
+    await turns.end();
   }
   const ms = (v: number) => Math.round(v * 1000) / 1000;
   const summary = (xs: number[]) => {
@@ -189,9 +297,9 @@ export async function runHttpLatency(
   const cand = summary(samples[0]!);
   const ref = summary(samples[1]!);
   const ratio = Math.round((cand.p50 / Math.max(ref.p50, 0.001)) * 100) / 100;
-  const passed = ratio <= allowedRatio && failures === 0;
-  const error = failures ? `${failures} of ${total} requests failed or answered 5xx` : undefined;
-  const message = `${error ? `${error}; ` : ''}p50 ${cand.p50} ms vs reference ${ref.p50} ms: ${ratio}× (allowed ${allowedRatio}×), ${concurrency} in flight`;
+  const differ = compareResponses(def, exchanges, states);
+  const passed = ratio <= allowedRatio && differ === undefined;
+  const message = `${differ ? `${differ}; ` : ''}p50 ${cand.p50} ms vs reference ${ref.p50} ms: ${ratio}× (allowed ${allowedRatio}×), ${concurrency} in flight`;
   return {
     result: {
       operation: def.operation,
@@ -201,10 +309,44 @@ export async function runHttpLatency(
       ratio,
       allowedRatio,
       passed,
-      ...(error ? { error } : {}),
+      ...(differ ? { error: differ } : {}),
     },
     test: { name, sample: false, status: passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message },
   };
+}
+
+/**
+ * Undefined when every candidate response matches the reference's to the same request; else how
+ * many did not and how the first differs — statuses and which part only, never a body (the
+ * candidate has seen hidden tests by now).
+ */
+export function compareResponses(def: HttpLatencyDef, exchanges: Exchange[][], states: unknown[]): string | undefined {
+  const [mine, theirs] = exchanges as [Exchange[], Exchange[]];
+  let count = 0;
+  let first: string | undefined;
+  for (let k = 0; k < theirs.length; k++) {
+    const c = mine[k];
+    const r = theirs[k];
+    if (!r?.res) continue;
+    const what = !c?.res ? 'no response' : responseDifference(def, c as Answered, r as Answered, states);
+    if (!what) continue;
+    count++;
+    first ??= `request ${k + 1} (${r.req.method}): ${what}`;
+  }
+  return count
+    ? `${count} of ${theirs.length} responses differ from the reference server's to the same requests (first: ${first})`
+    : undefined;
+}
+
+const isJson = (res: HttpResponse) => (res.headers['content-type'] ?? '').includes('json');
+
+function responseDifference(def: HttpLatencyDef, c: Answered, r: Answered, states: unknown[]): string | undefined {
+  if (c.res.status !== r.res.status) return `status ${c.res.status} where the reference answered ${r.res.status}`;
+  if (def.compare)
+    return deepEqual(def.compare(c.res, states[0], c.req), def.compare(r.res, states[1], r.req)) ? undefined : 'the response differs';
+  if ((c.res.headers.location ?? null) !== (r.res.headers.location ?? null)) return 'the Location header differs';
+  if (isJson(r.res) && (!isJson(c.res) || !deepEqual(c.res.body, r.res.body))) return 'the JSON body differs';
+  return undefined;
 }
 
 /** Only the failure's kind: assertion texts from the suite may carry hidden test data. */

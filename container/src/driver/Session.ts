@@ -2,9 +2,13 @@
  * One solution's life in the sandbox: its subject process, restarted (and its code reloaded)
  * after a crash or a timeout, and the faults that ended each process.
  */
+import type { Socket } from 'node:net';
 import { waitForListening } from './HttpClient';
 import type { CodeUnit, SubjectFault } from '../wire/payload';
-import { memoryLimitHit, type OutputCapture, SubjectProcess, type LoadOutcome, type SubjectOptions } from './SubjectProcess';
+import type { OutputCapture } from './OutputCapture';
+import { lowestOomScoreAdj, memoryOf, type Processes, signalAllOf } from './procfs';
+import { memoryLimitHit } from './cgroup';
+import { SubjectGoneError, SubjectProcess, type LoadOutcome, type SubjectOptions } from './SubjectProcess';
 
 /** How long a service's server may take to listen after its code loaded. */
 export const SERVER_START_TIMEOUT_MS = 10_000;
@@ -13,6 +17,12 @@ export interface SessionOptions extends Omit<SubjectOptions, 'output'> {
   output?: OutputCapture;
   /** Service problems: the port the code must listen on (also passed as PORT). */
   listenPort?: number;
+  /** The reference: a process that died is not restarted; what uses it fails with its fault. */
+  noRestart?: boolean;
+  /** Checked whenever the session is paused: what its processes may use together. */
+  memoryBudgetBytes?: number;
+  /** Run before each `resume`, with the other side paused; throws to refuse. */
+  beforeResume?: () => void;
 }
 
 export class Session {
@@ -74,6 +84,9 @@ export class Session {
   async subject(): Promise<SubjectProcess> {
     if (this.current?.alive) return this.current;
     if (this.current) this.noteExit(await this.current.exited);
+    if (this.opts.noRestart) throw this.current?.goneError ?? new SubjectGoneError(this.lastFault());
+    // What the dead process left running (detached children) would hold pids the new one needs.
+    if (this.opts.uid !== undefined) signalAllOf(this.opts.uid, 'SIGKILL');
     const proc = new SubjectProcess(this.opts);
     this.current = proc;
     const loaded = await this.awaitServer(proc, await proc.load(this.unit));
@@ -81,9 +94,60 @@ export class Session {
     return proc;
   }
 
-  /** Freezes or thaws every process of this session (used to keep two servers apart). */
-  freeze(frozen: boolean): void {
-    this.current?.freeze(frozen);
+  /**
+   * Stops every process and thread of this session's uid, checked (the other side is about to be
+   * measured), then holds it to its memory budget and OOM priority while nothing of it can move.
+   * A session that cannot be stopped, or breaks either, is killed.
+   */
+  async pause(): Promise<void> {
+    const proc = this.current;
+    if (!proc?.alive || proc.frozen) return;
+    const stopped = await proc.freeze();
+    if (!stopped) {
+      await this.recycle({ kind: 'crash', message: `${this.whose} processes could not be paused for the benchmark` });
+      return;
+    }
+    const breach = this.breach(stopped);
+    if (breach) await this.recycle(breach);
+  }
+
+  /** Lets the session run again; throws SubjectGoneError when its process is gone. */
+  async resume(): Promise<void> {
+    const proc = this.current;
+    if (!proc?.alive) {
+      if (proc) this.noteExit(await proc.exited);
+      throw proc?.goneError ?? new SubjectGoneError(this.lastFault());
+    }
+    this.opts.beforeResume?.();
+    proc.thaw();
+  }
+
+  private breach(stopped: Processes): SubjectFault | undefined {
+    const budget = this.opts.memoryBudgetBytes;
+    if (budget !== undefined && memoryOf(stopped) > budget)
+      return {
+        kind: 'memory',
+        message: `${this.whose} processes together used more than the memory limit (${Math.round(budget / 2 ** 20)} MB)`,
+      };
+    if (lowestOomScoreAdj(stopped) < (this.opts.oomScoreAdj ?? 1000))
+      return {
+        kind: 'crash',
+        message: `${this.whose} code lowered its out-of-memory priority (oom_score_adj), which would put other processes at risk`,
+      };
+    return undefined;
+  }
+
+  private get whose(): string {
+    return this.opts.role === 'reference' ? "the reference solution's" : "the candidate's";
+  }
+
+  private lastFault(): SubjectFault {
+    return this.faults.at(-1) ?? { kind: 'crash', message: 'the process is gone' };
+  }
+
+  /** Gives the live process a connection's server end (the reference server's only way in). */
+  async handOver(socket: Socket): Promise<void> {
+    await (await this.subject()).handOver(socket);
   }
 
   /** Kills the process (and its children) for `reason`; the next `subject()` starts a fresh one. */

@@ -15,8 +15,11 @@ import {
   typedSubject,
 } from '@assay/sdk';
 import type { SuiteName, SuiteResult, TestResult } from '@assay/contracts';
+import { safeText } from '../wire/codec';
+import { toResultValue } from '../wire/resultValue';
 import type { Session } from './Session';
-import { memoryLimitHit, SubjectGoneError } from './SubjectProcess';
+import { memoryLimitHit } from './cgroup';
+import { SubjectGoneError } from './SubjectProcess';
 
 export function seededRng(seed: number, ...parts: string[]): Rng {
   const next = mulberry32(fnv1a(parts.join('\u0000'), seed));
@@ -82,6 +85,8 @@ export class TestRunner {
    * test's output or return value; from then on every test is reported like a hidden one.
    */
   private hiddenSeen = false;
+  /** The suite being run and the results it has so far. */
+  private running: { name: SuiteName; weight: number; ordered: TestDef[]; results: TestResult[] } | undefined;
 
   constructor(
     private readonly session: Session,
@@ -104,11 +109,31 @@ export class TestRunner {
     const results: TestResult[] = [];
     // Samples first: they are shown in full only while no hidden data has reached the candidate.
     const ordered = [...tests.filter((t) => t.sample), ...tests.filter((t) => !t.sample)];
+    this.running = { name, weight, ordered, results };
     for (const test of ordered) {
       results.push(await this.runTest(name, test));
       onTest(results.length, tests.length);
     }
-    return { name, weight, passed: results.filter((r) => r.status === 'passed').length, total: results.length, tests: results };
+    this.running = undefined;
+    return suiteOf(name, weight, results);
+  }
+
+  /**
+   * The suite being run, if any, when time ran out: its results so far, the test running then as
+   * timed out, the ones not reached as skipped.
+   */
+  suiteSoFar(): SuiteResult | undefined {
+    const r = this.running;
+    if (!r) return undefined;
+    const rest = r.ordered.slice(r.results.length).map((t, i): TestResult => ({
+      name: t.name,
+      sample: false,
+      ...(i === 0
+        ? { status: 'timeout', message: "stopped: the grading's time limit was reached" }
+        : { status: 'skipped', message: "not run: the grading's time limit was reached" }),
+      durationMs: 0,
+    }));
+    return suiteOf(r.name, r.weight, [...r.results, ...rest]);
   }
 
   private async runTest(suite: SuiteName, test: TestDef): Promise<TestResult> {
@@ -137,7 +162,9 @@ export class TestRunner {
     ]);
     clearTimeout(timer);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    if (shown) await this.session.output.settled();
     this.session.output.capturing = false;
+    subject.forgetDriverObjects();
     if (outcome.kind === 'passed') return { ...base, status: 'passed', durationMs };
     if (outcome.kind === 'timeout') {
       if (memoryLimitHit()) {
@@ -151,18 +178,34 @@ export class TestRunner {
   }
 }
 
+function suiteOf(name: SuiteName, weight: number, tests: TestResult[]): SuiteResult {
+  return { name, weight, passed: tests.filter((r) => r.status === 'passed').length, total: tests.length, tests };
+}
+
+/** Characters of a sample test's message: the report must always fit its frame. */
+const MESSAGE_CHARS = 2000;
+
+/**
+ * What a failure says. Never throws, and holds no live value: expected and actual are copied
+ * as plain JSON now (`toResultValue`), whatever the test was holding.
+ */
 function describeFailure(error: unknown, sample: boolean): Pick<TestResult, 'status' | 'message' | 'expected' | 'actual'> {
-  const e = error as { name?: string; message?: string; expected?: unknown; actual?: unknown; remote?: boolean; remoteName?: string };
   if (error instanceof SubjectGoneError) return { status: 'error', message: error.fault.message };
-  if (e?.remote === true) {
-    const name = String(e.remoteName);
-    if (sample) return { status: 'error', message: `candidate code threw ${name}: ${String(e.message).slice(0, 500)}` };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  if (e.remote === true) {
+    const name = safeText(e.remoteName, 100);
+    if (sample) return { status: 'error', message: `candidate code threw ${name}: ${safeText(e.message, 500)}` };
     return { status: 'error', message: `candidate code threw ${KNOWN_ERRORS.has(name) ? `a ${name}` : 'an error'}` };
   }
-  if (e?.name === 'AssertionFailure') {
-    if (sample) return { status: 'failed', message: String(e.message), expected: e.expected, actual: e.actual };
-    return { status: 'failed', message: 'wrong answer' };
+  if (e.name === 'AssertionFailure') {
+    if (!sample) return { status: 'failed', message: 'wrong answer' };
+    const values = { expected: toResultValue(e.expected), actual: toResultValue(e.actual) };
+    return { status: 'failed', message: safeText(e.message, MESSAGE_CHARS), ...definedOnly(values) };
   }
   // The test itself broke on a value it did not expect from the candidate.
-  return { status: 'failed', message: sample ? `unexpected result: ${String(e?.message ?? error).slice(0, 500)}` : 'wrong answer' };
+  return { status: 'failed', message: sample ? `unexpected result: ${safeText(e.message ?? error, 500)}` : 'wrong answer' };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -81,6 +81,11 @@ const WORDS: Record<Measured, string> = {
   cubic_or_worse: 'cubically or worse',
 };
 
+/** How a class grows, in words: "sublinearly (O(1) or O(log n))". */
+export function describeGrowth(c: ComplexityClass): string {
+  return c === 'inconclusive' ? 'in a way that could not be measured' : WORDS[c];
+}
+
 /** A hint when the measured class is confidently worse than expected; otherwise undefined. */
 export function complexityHint(operation: string, fit: Fit, expected: ComplexityClass, advice?: string): string | undefined {
   if (!fit.confident || compareClasses(fit.class, expected) <= 0 || fit.class === 'inconclusive' || expected === 'inconclusive')

@@ -32,7 +32,7 @@ export function processesOf(uid: number): Processes {
   return found;
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
+export function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch {
@@ -70,8 +70,9 @@ export function threadStates(pid: number): string[] {
 }
 
 const STOPPED = new Set(['T', 't', 'Z', 'X']);
-/** Time for signalled threads to stop before the next look. */
-const STOP_WAIT_MS = 1;
+/** Time for signalled threads to stop before the next look; the event loop may block that long. */
+const STOP_WAIT_MS = 0.2;
+const nap = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Stops (SIGSTOP) every process and thread running as `uid` and checks that they stay stopped:
@@ -84,6 +85,7 @@ const STOP_WAIT_MS = 1;
 export async function stopAllOf(uid: number, timeoutMs: number): Promise<Processes | undefined> {
   const deadline = performance.now() + timeoutMs;
   const signalled = new Set<number>();
+  let passes = 0;
   for (let clean = 0; performance.now() < deadline;) {
     const procs = processesOf(uid);
     let running = 0;
@@ -97,7 +99,11 @@ export async function stopAllOf(uid: number, timeoutMs: number): Promise<Process
     clean = running === 0 ? clean + 1 : 0;
     if (clean === 2) return procs;
     // A clean pass is checked again at once: a sibling's SIGCONT during it shows as running.
-    if (clean === 0) await new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS));
+    if (clean > 0) continue;
+    // A short sleep of the whole thread gives the signalled threads a CPU; every few passes the
+    // event loop runs too, so a uid that will not stop cannot hold everything else up.
+    Atomics.wait(nap, 0, 0, STOP_WAIT_MS);
+    if (++passes % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return undefined;
 }

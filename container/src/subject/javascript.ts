@@ -10,8 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeList, decodeValue, encodeValue, type Codec, type RefTag } from '../wire/codec';
+import { decodeList, decodeValue, encodeValue, errorToWire, type Codec, type RefTag } from '../wire/codec';
 import type { BodyOf, DriverOps, SubjectOps } from '../wire/ops';
+import { DIGEST_START, FNV_PRIME, hashResult, INT_TAG, UNDEFINED_HASH } from '../wire/resultDigest';
 import { type Handlers, RpcChannel, TRUSTED_PEER } from '../wire/RpcChannel';
 import { parseEsbuildDiagnostics } from './diagnostics';
 
@@ -21,8 +22,9 @@ const ESBUILD = process.env.ASSAY_ESBUILD ?? '/opt/assay/bin/esbuild';
 process.umask(0o077);
 process.chdir(process.env.ASSAY_WORKDIR ?? '/');
 // First in line for the OOM killer (children inherit it): a memory bomb must never take the driver.
+// The driver sets a lower value for the reference solution, which candidate code must not get killed.
 try {
-  writeFileSync('/proc/self/oom_score_adj', '1000');
+  writeFileSync('/proc/self/oom_score_adj', process.env.ASSAY_OOM_SCORE_ADJ ?? '1000');
 } catch {
   /* not on Linux: nothing to protect */
 }
@@ -33,13 +35,36 @@ const handles = new Map<number, unknown>();
 let nextHandle = 1;
 let exportsOf: Record<string, unknown> = {};
 
-/** Prepared call batches for timing (complexity probes, latency benchmarks). */
-interface Batch {
+/** Prepared call batches for timing (complexity probes, latency benchmarks); a single call is one too. */
+interface Calls {
   fn: (...args: unknown[]) => unknown;
   self: unknown;
   argsList: unknown[][];
+  /** Where the next run starts: each run continues where the last one stopped. */
+  next: number;
+  /** Calls made so far. */
+  made: number;
+  /** Whether results go into the digest (false: the result is left open). */
+  hash: boolean;
+  /** Added to these arguments of every entry after each full pass. */
+  advance: Advance | null;
+  /** Passes whose advance the entries have had. */
+  advanced: number;
+  /** A read-back that calls with the arguments of calls the measured batch made. */
+  echo: Echo | null;
 }
-const batches = new Map<number, Batch>();
+interface Advance {
+  args: number[];
+  by: number;
+}
+interface Echo {
+  args: number[];
+  back: number[];
+}
+const batches = new Map<number, Calls>();
+// Taken before candidate code loads, which may replace the globals.
+const collectGarbage = (globalThis as { gc?: (o?: { type: string; execution: string }) => void }).gc;
+const apply = Reflect.apply;
 
 const codec: Codec = {
   tagObject(value: object): RefTag | undefined {
@@ -138,7 +163,9 @@ async function load({ files, entry }: BodyOf<SubjectOps, 'load'>): Promise<strin
     const ns = (await import(pathToFileURL(out).href)) as Record<string, unknown>;
     exportsOf = mergeExports(ns);
   } catch (e) {
-    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { kind: 'load' as const });
+    // A fresh error: the thrown value may be frozen, a proxy, or have no prototype to convert it with.
+    const { name, message } = errorToWire(e);
+    throw Object.assign(new Error(message), { name, kind: 'load' as const });
   }
   return Object.keys(exportsOf);
 }
@@ -165,41 +192,160 @@ const handlers: Handlers<SubjectOps> = {
   },
   call: async ({ target, method, args }) => {
     const { fn, self } = callable(resolveTarget(target), method);
-    return encodeValue(await fn.apply(self, decodeList(args, codec)), codec);
+    const kept: unknown[] = [];
+    await perform(callsOf(fn, self, [decodeList(args, codec)], false), 1, kept);
+    return encodeValue(kept[0], codec);
   },
-  prop: async ({ target, name }) => encodeValue((resolveTarget(target) as Record<string, unknown>)[name], codec),
+  prop: async ({ target, name }) => {
+    // Through the same path as a read-back's reads (`prepare` with `read`), like calls.
+    const kept: unknown[] = [];
+    await perform(callsOf(reader(resolveTarget(target), name), undefined, [[]], false), 1, kept);
+    return encodeValue(kept[0], codec);
+  },
   release: async ({ target, batches: ids }) => {
     if (target !== null) handles.delete(target);
     for (const id of ids) batches.delete(id);
     return null;
   },
-  prepare: async ({ batch, target, method, argsList }) => {
-    const { fn, self } = callable(resolveTarget(target), method);
-    batches.set(batch, { fn, self, argsList: decodeList(argsList, codec) as unknown[][] });
+  prepare: async ({ batch, target, method, argsList, hash, advance, echo, read }) => {
+    const on = resolveTarget(target);
+    const { fn, self } = read ? { fn: reader(on, method), self: undefined } : callable(on, method);
+    const list = decodeList(argsList, codec) as unknown[][];
+    if ((list.length === 0 && !echo) || !list.every(Array.isArray)) throw new TypeError('a batch needs a non-empty list of argument lists');
+    if (advance && !list.every((args) => advance.args.every((i) => typeof args[i] === 'number')))
+      throw new TypeError('advanced arguments must be numbers');
+    batches.set(batch, { ...callsOf(fn, self, list, hash !== false), advance: advance ?? null, echo: echo ?? null });
     return null;
   },
-  run: async ({ batch, count }) => runBatch(batch, count),
+  run: async ({ batch, count, then = [] }) => {
+    const measured = batchOf(batch);
+    const digests = [await perform(measured, count, null)];
+    for (const [id, n] of then) {
+      const readBack = batchOf(id);
+      const calls = readBack.echo ? echoOf(readBack, readBack.echo, measured) : readBack;
+      digests.push(await perform(calls, readBack.echo ? calls.argsList.length : n, null));
+    }
+    return digests;
+  },
   gc: async ({ type }) => {
-    (globalThis as { gc?: (o?: { type: string; execution: string }) => void }).gc?.(
-      type === 'minor' ? { type: 'minor', execution: 'sync' } : undefined,
-    );
+    collectGarbage?.(type === 'minor' ? { type: 'minor', execution: 'sync' } : undefined);
     return null;
   },
 };
 
-/** Runs `count` calls of a prepared batch back to back; the driver times the round trip. */
-async function runBatch(id: number, count: number): Promise<number> {
+/** Reads a property (a getter runs): for `prop` and for read-backs alike. */
+function reader(on: unknown, name: string): () => unknown {
+  return () => (on as Record<string, unknown>)[name];
+}
+
+function callsOf(fn: (...args: unknown[]) => unknown, self: unknown, argsList: unknown[][], hash: boolean): Calls {
+  return { fn, self, argsList, next: 0, made: 0, hash, advance: null, advanced: 0, echo: null };
+}
+
+function batchOf(id: number): Calls {
   const b = batches.get(id);
   if (!b) throw new Error(`unknown batch ${id}`);
-  const { fn, self, argsList } = b;
-  const n = argsList.length;
-  let sink = 0;
-  for (let i = 0; i < count; i++) {
-    const r = fn.apply(self, argsList[i % n]!);
-    if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') await r;
-    else if (r !== undefined) sink++;
+  return b;
+}
+
+/** The read-back's calls: the arguments (at `args`) of the calls `measured` made `back` calls before its last one. */
+function echoOf(readBack: Calls, { args, back }: Echo, measured: Calls): Calls {
+  const { argsList: list, advance } = measured;
+  const argsList: unknown[][] = [];
+  for (const b of back) {
+    const call = measured.made - b;
+    if (call < 0) continue;
+    const entry = list[call % list.length]!;
+    // The entry has moved on since, by every pass completed after that call.
+    const moved = advance ? advance.by * (measured.advanced - Math.floor(call / list.length)) : 0;
+    argsList.push(args.map((i) => (advance?.args.includes(i) ? (entry[i] as number) - moved : entry[i])));
   }
-  return sink;
+  return { ...readBack, argsList, next: 0, echo: null };
+}
+
+/** How results cross the wire as data (as `codec.tagObject` decides), for the digest. */
+function crossesAsData(o: object): boolean {
+  if (typeof (o as { [DRIVER_OBJECT]?: number })[DRIVER_OBJECT] === 'number') return false;
+  const proto = Object.getPrototypeOf(o) as unknown;
+  return Array.isArray(o) || proto === Object.prototype || proto === null;
+}
+
+/**
+ * Every call of candidate code the driver asks for goes through here, a single call as a batch
+ * of one, entered from a fresh microtask: a call sees the same stack whether it is timed or not.
+ * Results are kept (single calls) or folded into the batch's digest, which the driver compares
+ * with the reference's; nothing is added per call that would weigh on O(1) operations.
+ */
+function perform(calls: Calls, count: number, kept: unknown[] | null): Promise<number> {
+  return new Promise((resolve, reject) => queueMicrotask(() => callEach(calls, count, kept).then(resolve, reject)));
+}
+
+/** Where a run of calls is: kept between the synchronous stretches of `callSync`. */
+interface Progress {
+  digest: number;
+  at: number;
+  done: number;
+  /** A call answered a thenable: `callEach` awaits it, then the calls go on. */
+  thenable: PromiseLike<unknown> | null;
+}
+
+async function callEach(calls: Calls, count: number, kept: unknown[] | null): Promise<number> {
+  const p: Progress = { digest: DIGEST_START, at: calls.next, done: 0, thenable: null };
+  for (;;) {
+    callSync(calls, count, kept, p);
+    if (!p.thenable) break;
+    const r = await p.thenable;
+    p.thenable = null;
+    if (kept) kept.push(r);
+    else if (calls.hash) p.digest = Math.imul(p.digest ^ hashResult(r, crossesAsData), FNV_PRIME) >>> 0;
+  }
+  calls.next = p.at;
+  calls.made += count;
+  return p.digest;
+}
+
+/**
+ * The calls themselves, synchronously until one answers a thenable: the digest stays in a
+ * register (in an async function it would be boxed on every call, which costs more than the
+ * hashing). The common results are hashed inline: small integers and undefined.
+ */
+function callSync(calls: Calls, count: number, kept: unknown[] | null, p: Progress): void {
+  const { fn, self, argsList: list, hash, advance } = calls;
+  let { digest, at, done } = p;
+  while (done < count) {
+    const r = apply(fn, self, list[at]!);
+    if (++at === list.length) {
+      at = 0;
+      if (advance) {
+        advanceAll(list, advance);
+        calls.advanced++;
+      }
+    }
+    done++;
+    if (((typeof r === 'object' && r !== null) || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function') {
+      p.thenable = r as PromiseLike<unknown>;
+      break;
+    }
+    if (kept) kept.push(r);
+    else if (hash) {
+      let h: number;
+      if (typeof r === 'number' && (r | 0) === r && (r !== 0 || 1 / r > 0)) {
+        h = (r ^ INT_TAG) >>> 0;
+        h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+        h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+        h = (h ^ (h >>> 16)) >>> 0;
+      } else h = r === undefined ? UNDEFINED_HASH : hashResult(r, crossesAsData);
+      digest = Math.imul(digest ^ h, FNV_PRIME) >>> 0;
+    }
+  }
+  p.digest = digest;
+  p.at = at;
+  p.done = done;
+}
+
+/** One pass over a batch is done: its advancing arguments move on (once per pass, not per call). */
+function advanceAll(list: unknown[][], { args, by }: Advance): void {
+  for (const entry of list) for (const i of args) (entry[i] as number) += by;
 }
 
 const socket = new net.Socket({ fd: 3, readable: true, writable: true });
@@ -207,6 +353,8 @@ const channel = new RpcChannel<SubjectOps, DriverOps>(socket, handlers, TRUSTED_
 channel.onClose(() => process.exit(0));
 // Candidate code may leave rejections unhandled; report them as a crash rather than dying silently.
 process.on('unhandledRejection', (e) => {
-  process.stderr.write(`unhandled rejection in candidate code: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  // Whatever was thrown (a proxy, a throwing getter), describing it must not throw here.
+  const { name, message, stack } = errorToWire(e);
+  process.stderr.write(`unhandled rejection in candidate code: ${stack ?? `${name}: ${message}`}\n`);
   process.exit(70);
 });

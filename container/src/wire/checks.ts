@@ -15,6 +15,10 @@ const isOptionalString = (x: unknown) => x === undefined || typeof x === 'string
 /** Any JSON value: `decodeValue` checks encoded values as it goes. */
 const isEncoded = (_: unknown): _ is Encoded => true;
 const isNull = (x: unknown): x is null => x === null;
+/** A batch digest: an unsigned 32-bit integer. */
+const isDigest = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff;
+/** The digests one `run` answers: its batch and the read-back batches after it. */
+export const MAX_RUN_DIGESTS = 33;
 
 const DiagnosticsSchema = DiagnosticSchema.array();
 
@@ -40,7 +44,7 @@ export const SUBJECT_CHECKS: PeerChecks<DriverOps, SubjectOps> = {
     call: isEncoded,
     prop: isEncoded,
     prepare: isNull,
-    run: (x): x is number => typeof x === 'number',
+    run: (x): x is number[] => Array.isArray(x) && x.length <= MAX_RUN_DIGESTS && x.every(isDigest),
     gc: isNull,
     release: isNull,
   },

@@ -11,7 +11,7 @@ describe('answer checks', () => {
     ['call', [null, 1, 'x', { $u: 1 }, [{ $ref: 2 }], undefined], []],
     ['prop', [null, { $n: 'NaN' }], []],
     ['prepare', [null], [undefined, 0, {}]],
-    ['run', [0, 12], [null, '1', undefined]],
+    ['run', [[0], [12, 0xffffffff, 7]], [null, 0, '1', undefined, [-1], [1.5], [2 ** 32], ['1'], Array.from({ length: 40 }, () => 1)]],
     ['gc', [null], [undefined, true]],
     ['release', [null], [undefined, []]],
   ])('%s', (op, good, bad) => {

@@ -30,10 +30,32 @@ export type SubjectOps = {
   call: { body: { target: Target; method: string; args: Encoded }; value: Encoded };
   /** Reads a property (getters included). */
   prop: { body: { target: number; name: string }; value: Encoded };
-  /** Builds batch `batch` of calls of `method` on `target`, one per entry of `argsList`. */
-  prepare: { body: { batch: number; target: Target; method: string; argsList: Encoded }; value: null };
-  /** Runs `count` calls of a prepared batch back to back; answers how many returned a value. */
-  run: { body: { batch: number; count: number }; value: number };
+  /**
+   * Builds batch `batch` of calls of `method` on `target`, one per entry of `argsList` (used in
+   * order, cycling); `hash: false` leaves its results out of the digests (a result left open);
+   * `advance` adds `by` to the numbers at positions `args` of every entry after each full pass.
+   */
+  prepare: {
+    body: {
+      batch: number;
+      target: Target;
+      method: string;
+      argsList: Encoded;
+      hash?: boolean;
+      advance?: { args: number[]; by: number };
+      /** A read-back calling with the arguments (at `args`) of the calls its measured batch made `back` calls before its last. */
+      echo?: { args: number[]; back: number[] };
+      /** Reads the property `method` (a getter) instead of calling it. */
+      read?: boolean;
+    };
+    value: null;
+  };
+  /**
+   * Runs `count` calls of a prepared batch back to back, continuing where its last run stopped,
+   * then each `[batch, count]` of `then` (the read-back) the same way, all in one timed round trip;
+   * answers one digest (`resultDigest.ts`) per batch run, in that order.
+   */
+  run: { body: { batch: number; count: number; then?: [number, number][] }; value: number[] };
   gc: { body: { type: 'full' | 'minor' }; value: null };
   /** Forgets an object (when `target` is not null) and prepared batches. */
   release: { body: { target: Target; batches: number[] }; value: null };

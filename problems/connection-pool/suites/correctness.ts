@@ -149,6 +149,27 @@ export const correctness = [
     await h.release(b);
     await h.expectStats({ size: 1, idle: 1, pending: 0 }, 'everything returned');
   }),
+  test('a connection being destroyed still counts against max', async (ctx) => {
+    const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
+    const [f, gate] = [h.factory, latch()];
+    const a = await h.acquire();
+    f.destroyGate = gate;
+    const released = h.release(a, true);
+    released.catch(() => undefined); // awaited below
+    await until(h.ctx, () => f.destroyCalls === 1, 'destroy() to be called');
+    await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'while the broken connection is being destroyed');
+    const next = h.acquire('acquire() while the broken connection is being destroyed');
+    await expectPending(h, next, 'acquire() while the only connection (max 1) is being destroyed');
+    expect(f.createCalls, 'factory.create() calls while the only connection is being destroyed (max 1)').toBe(1);
+    await h.expectStats({ size: 1, idle: 0, pending: 1 }, 'one connection being destroyed, one caller waiting');
+    f.destroyGate = undefined;
+    gate.open();
+    await within(released, 1000, 'release(connection, { broken: true })');
+    const b = await within(next, 1000, 'the waiting acquire() once destroy() finished');
+    expect(f.maxAlive, 'connections alive at once').toBe(1);
+    await h.release(b);
+    await h.expectStats({ size: 1, idle: 1, pending: 0 }, 'everything returned');
+  }),
   test('if the replacement for a waiter cannot be created, that waiter gets the error and the next one a connection', async (ctx) => {
     const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
     const a = await h.acquire();

@@ -38,6 +38,8 @@ export function factory(ctx: TestContext, latencyMs: number) {
     failNext: 0,
     failRate: 0,
     gate: undefined as Latch | undefined,
+    destroyCalls: 0,
+    destroyGate: undefined as Latch | undefined,
     problems: [] as string[],
     get alive(): number {
       return f.live.size + f.creating;
@@ -60,7 +62,9 @@ export function factory(ctx: TestContext, latencyMs: number) {
     },
     async destroy(conn: Conn): Promise<void> {
       const id = conn?.id;
+      f.destroyCalls++;
       if (!f.live.has(id)) f.problems.push(`destroy() was called for ${String(id)}, which is not alive`);
+      await f.destroyGate?.promise;
       await jitter(ctx, latencyMs);
       f.live.delete(id);
       f.destroyed.add(id);
@@ -82,6 +86,7 @@ export async function pool(ctx: TestContext, options: PoolOptions, latencyMs = 1
   cleanups.set(ctx, () => {
     clock.flush();
     f.gate?.open();
+    f.destroyGate?.open();
   });
   const pool = await newPool(ctx, f, clock, options);
   /** Ids lent out, as the test sees them. */
