@@ -126,9 +126,30 @@ const correctness = [
     notFound(await get(http, `/P${lower.slice(1)}`), 'a code differing only in case');
   }),
 
-  test('invalid custom codes are 422', async ({ http, rng }) => {
-    for (const code of ['abc', customCode(rng, 17), 'ab-cd', 'ab_cd12', 'héllo12', 'with space', 12345])
-      invalid(await post(http, { url: someUrl(rng), code }), `POST /links with code ${JSON.stringify(code)}`);
+  test('custom codes of every length from 4 to 16 are accepted, 7 included, with every base62 character', async ({ http, rng }) => {
+    const edges = ['09AZaz', BASE62.slice(0, 16), BASE62.slice(16, 32), BASE62.slice(32, 48), BASE62.slice(46)];
+    const codes = [
+      ...Array.from({ length: 13 }, (_, i) => customCode(rng, i + 4)),
+      ...edges.map((e) => `${e}${customCode(rng, 16 - e.length)}`),
+    ];
+    for (const code of codes) {
+      const url = someUrl(rng);
+      const what = `a custom code of ${code.length} characters (${code})`;
+      expect(view(await shorten(http, { url, code })), what).toEqual({ code, url, visits: 0 });
+      await expectRedirect(http, code, url, `GET /${code}`);
+    }
+  }),
+
+  test('invalid custom codes are 422, and a code field that is present is never ignored', async ({ http, rng }) => {
+    const neighbours = ['/', ':', '@', '[', '`', '{', '.', '%41', '\\'].map((c) => `ab${c}cd`); // around the base62 ranges
+    const codes: unknown[] = [
+      ...['abc', customCode(rng, 17), 'ab-cd', 'ab_cd12', 'héllo12', 'with space', ' abcd', 'abcd\n', '\u0661\u0662\u0663\u0664'],
+      ...[...neighbours, 12345, null, '', 0, false, true, [], {}, ['abcd1234']],
+    ];
+    for (const code of codes) {
+      const url = someUrl(rng);
+      invalid(await post(http, { url, code }), `POST /links with code ${JSON.stringify(code)}`);
+    }
   }),
 
   test('a generated code cannot be taken again as a custom code', async ({ http, rng }) => {
@@ -191,6 +212,23 @@ const correctness = [
     expect(view(await stats(http, a.code)), 'stats of a').toEqual({ code: a.code, url: a.url, visits: 3 });
     expect(view(await stats(http, a.code)), 'stats of a, read again').toEqual({ code: a.code, url: a.url, visits: 3 });
     expect(view(await stats(http, b.code)), 'stats of b').toEqual({ code: b.code, url: b.url, visits: 1 });
+  }),
+
+  test('only GET redirects: other methods on /{code} and /links/{code} are 404 and change nothing', async ({ http, rng }) => {
+    const link = await shorten(http, { url: someUrl(rng) });
+    const api = rest(http);
+    const body = { url: 'https://example.com/other' };
+    for (const path of [`/${link.code}`, `/links/${link.code}`]) {
+      notFound(await api.post(path, body), `POST ${path}`);
+      notFound(await api.put(path, body), `PUT ${path}`);
+      notFound(await api.patch(path, body), `PATCH ${path}`);
+      notFound(await api.delete(path), `DELETE ${path}`);
+    }
+    for (const res of [await api.put('/links', body), await api.patch('/links', body), await api.delete('/links')])
+      notFound(res, 'PUT, PATCH or DELETE /links');
+    expect(view(await stats(http, link.code)), 'the link after those requests: no visit counted').toEqual({ ...view(link), visits: 0 });
+    await expectRedirect(http, link.code, link.url, `GET /${link.code} still redirects`);
+    expect((await stats(http, link.code)).visits, 'visits after one GET').toBe(1);
   }),
 
   test('unknown routes and codes are 404', async ({ http, rng }) => {
