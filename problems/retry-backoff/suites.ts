@@ -9,6 +9,7 @@ import {
   namedError,
   outcome,
   sample,
+  show,
   test,
   type Outcome,
   type Rng,
@@ -263,8 +264,16 @@ export default defineSuites({
         opts({ baseDelayMs: 100, maxDelayMs: 99 }),
         opts({ deadlineMs: 0 }),
         opts({ deadlineMs: -5 }),
+        // not integers at all: NaN, Infinity and values that are not numbers (a missing required option included;
+        // a null deadlineMs is left open, as some code takes null for "not set")
+        ...(['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'deadlineMs'] as const).flatMap((k) =>
+          [Number.NaN, Number.POSITIVE_INFINITY, '3', true, ...(k === 'deadlineMs' ? [] : [null])].map((v) =>
+            opts({ [k]: v } as unknown as Partial<Options>),
+          ),
+        ),
+        ...(['maxAttempts', 'baseDelayMs', 'maxDelayMs'] as const).map((k) => ({ ...opts(), [k]: undefined })),
       ])
-        await expectRejects(ctx.construct('RetryPolicy', o, env), 'RangeError', `new RetryPolicy(${JSON.stringify(o)})`);
+        await expectRejects(ctx.construct('RetryPolicy', o, env), 'RangeError', `new RetryPolicy(${show(o)})`);
       await ctx.construct('RetryPolicy', opts({ baseDelayMs: 100, maxDelayMs: 100 }), env);
     }),
   ],
