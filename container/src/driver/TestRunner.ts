@@ -12,6 +12,7 @@ import {
   type TestDef,
   fnv1a,
   mulberry32,
+  rngFrom,
   typedSubject,
 } from '@assay/sdk';
 import type { SuiteName, SuiteResult, TestResult } from '@assay/contracts';
@@ -22,20 +23,7 @@ import { memoryLimitHit } from './cgroup';
 import { SubjectGoneError } from './SubjectProcess';
 
 export function seededRng(seed: number, ...parts: string[]): Rng {
-  const next = mulberry32(fnv1a(parts.join('\u0000'), seed));
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)]!,
-    shuffle: (items) => {
-      const a = [...items];
-      for (let i = a.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        [a[i], a[j]] = [a[j]!, a[i]!];
-      }
-      return a;
-    },
-  };
+  return rngFrom(mulberry32(fnv1a(parts.join('\u0000'), seed)));
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
