@@ -194,10 +194,17 @@ const correctness = [
 const complexity: ProbeDef[] = [
   {
     operation: 'tryAcquire',
+    // A full window that slides, one request per millisecond: each millisecond the oldest request
+    // leaves it, one call is allowed in its place and a second, at the same instant, finds it full.
     workload: (n) => ({
-      construct: { className: 'SlidingWindowLimiter', args: [{ limit: n, windowMs: 1_000_000_000 }] },
-      setup: [{ method: 'tryAcquire', argsList: Array.from({ length: n }, (_, i) => ['client', i]) }],
-      measure: { method: 'tryAcquire', argsList: Array.from({ length: 1000 }, () => ['client', n]) },
+      construct: { className: 'SlidingWindowLimiter', args: [{ limit: n, windowMs: n }] },
+      setup: [{ method: 'tryAcquire', argsList: [['client', 0]], advance: { args: [1], by: 1 }, calls: n }],
+      measure: {
+        method: 'tryAcquire',
+        argsList: Array.from({ length: 1000 }, (_, i) => ['client', n + Math.floor(i / 2)]),
+        advance: { args: [1], by: 500 },
+      },
+      verify: [{ method: 'remaining', argsList: [], echo: { args: [0, 1], back: [1] }, calls: 1 }],
     }),
   },
 ];
