@@ -166,6 +166,16 @@ export default defineSuites({
       expect(gateway.requests.length, 'gateway calls').toBe(2);
     }),
 
+    test('keys are compared exactly: case, spaces and names like __proto__ make different keys', async (ctx) => {
+      const { h, gateway } = await setup(ctx);
+      const keys = ['key-1', 'KEY-1', 'Key-1', ' key-1', 'key-1 ', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+      const reqs = keys.map((_, i) => charge(`cus_${i}`, 100 + i));
+      for (const [i, key] of keys.entries())
+        (await respond(h, key, reqs[i], `handle(${JSON.stringify(key)}), a new key`)).toEqual(receipt(i + 1, reqs[i]!));
+      for (const [i, key] of keys.entries())
+        (await respond(h, key, reqs[i], `handle(${JSON.stringify(key)}) again`)).toEqual(receipt(i + 1, reqs[i]!));
+      expect(gateway.requests.length, 'gateway calls (one per key)').toBe(keys.length);
+    }),
     test('expiry counts from the first request; duplicates do not extend it', async (ctx) => {
       const { h, clock } = await setup(ctx, 5000);
       const req = charge('cus_eve');
