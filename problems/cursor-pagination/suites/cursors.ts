@@ -147,6 +147,13 @@ export const cursors = [
         await refused(w.feed, format.encode(v), ['InvalidCursorError'], `a cursor (${format.name}) with ${change}`);
     }
   }),
+  test('cursor: null with afterId is a page after that row, and cursor: null alone the first page', async (ctx) => {
+    const rows = [row('a', 1), row('b', 2), row('c', 3), row('d', 4)];
+    const w = await feedOf(ctx, rows);
+    const what = 'page({ limit: 2, cursor: null, afterId: "c" })';
+    checkPage(await getPage(w.feed, { limit: 2, cursor: null, afterId: 'c' }, what), w.model.page(keyOf(rows[2]!), 2), what);
+    checkPage(await getPage(w.feed, { limit: 3, cursor: null }, 'page({ limit: 3, cursor: null })'), w.model.page(null, 3), 'cursor: null');
+  }),
   test('a cursor that is not a string is refused', async (ctx) => {
     const { feed } = await feedOf(ctx, [row('a', 1), row('b', 2), row('c', 3)]);
     for (const cursor of [42, true, {}, [1], { createdAt: T0, id: 'a' }])
