@@ -1,5 +1,5 @@
-import { expect, expectRejects, latch, ManualClock, sample, test, until, within } from '@assay/sdk';
-import { expectPending, factory, newPool, pool, type Conn } from './harness';
+import { expect, expectRejects, latch, ManualClock, outcome, sample, test, until, within } from '@assay/sdk';
+import { expectPending, expectResolves, factory, newPool, pool, slowAcquire, type Conn } from './harness';
 
 export const correctness = [
   sample('creates connections on demand and reuses released ones', async (ctx) => {
@@ -115,6 +115,7 @@ export const correctness = [
     await until(h.ctx, () => f.createCalls === 1 && h.clock.sleeps >= 1, 'create() to be called and a timer started');
     await h.advance(300);
     await expectRejects(within(slow, 1000, 'the slow acquire()'), 'PoolTimeoutError', 'acquire() while create() is still running');
+    await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'after the timeout, while the connection is still being created');
     f.gate = undefined;
     gate.open();
     await until(h.ctx, () => f.creating === 0, 'create() to finish');
@@ -123,6 +124,25 @@ export const correctness = [
     const c = await h.acquire('the next acquire()');
     const reused = f.live.has(c.id) && f.createCalls === 1;
     expect(reused, 'the next acquire() gets the late connection without creating another').toBe(true);
+  }),
+  test('a create() that fails after its caller timed out frees its place for the caller waiting next', async (ctx) => {
+    const h = await pool(ctx, { max: 1, acquireTimeoutMs: 300 });
+    const f = h.factory;
+    f.failNext = 1; // the first create() will fail
+    const slow = await slowAcquire(h, 'the first acquire()');
+    await h.advance(300);
+    await expectRejects(
+      within(slow.p, 1000, 'the first acquire()'),
+      'PoolTimeoutError',
+      'the first acquire() at 300 ms, create() still running',
+    );
+    const [next] = await h.acquireWaiting('the second acquire()');
+    slow.open();
+    const c = await within(next, 1000, 'the second acquire() once the late create() failed');
+    expect(f.createCalls, 'factory.create() calls (one failed late, one for the second caller)').toBe(2);
+    await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'the second caller holds a new connection');
+    await h.release(c);
+    await h.expectNoLeak('everything returned');
   }),
   test('a failed create() rejects that acquire() and frees its place', async (ctx) => {
     const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
@@ -148,6 +168,31 @@ export const correctness = [
     expect(h.factory.maxAlive, what).toBe(1);
     await h.release(b);
     await h.expectStats({ size: 1, idle: 1, pending: 0 }, 'everything returned');
+  }),
+  test('a broken connection whose destroy() rejects is gone all the same: release() resolves, its place is free', async (ctx) => {
+    const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
+    const a = await h.acquire();
+    h.factory.destroyFailNext = 1;
+    await expectResolves(h.release(a, true), 'release(connection, { broken: true }) when destroy() rejects');
+    await h.expectStats({ size: 0, idle: 0, pending: 0 }, 'after a broken release whose destroy() rejected');
+    const b = await within(h.acquire('acquire() after the failed destroy()'), 1000, 'acquire() after the failed destroy()');
+    expect(b.id === a.id, 'the destroyed connection is handed out again').toBe(false);
+    expect(h.factory.destroyCalls, 'factory.destroy() calls').toBe(1);
+    await h.release(b);
+    await h.expectNoLeak('everything returned');
+  }),
+  test('a failed destroy() still hands its place to the caller waiting next', async (ctx) => {
+    const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
+    const a = await h.acquire();
+    const waiter = h.acquire('the waiter');
+    await h.untilPending(1);
+    h.factory.destroyFailNext = 1;
+    await expectResolves(h.release(a, true), 'release(connection, { broken: true }) when destroy() rejects');
+    const b = await within(waiter, 1000, 'the waiter after a broken release whose destroy() rejected');
+    expect(b.id === a.id, 'the waiter was given the destroyed connection').toBe(false);
+    expect(h.factory.maxAlive, 'connections alive at once').toBe(1);
+    await h.release(b);
+    await h.expectNoLeak('everything returned');
   }),
   test('a connection being destroyed still counts against max', async (ctx) => {
     const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
@@ -193,18 +238,90 @@ export const correctness = [
     const [b, c] = [await h.acquire('acquire() #2'), await h.acquire('acquire() #3')];
     expect(b.id === c.id, 'two callers got the same connection').toBe(false);
   }),
-  test('releasing a connection the pool never lent is refused', async (ctx) => {
+  test('releasing a connection the pool never lent is refused, also as broken', async (ctx) => {
     const h = await pool(ctx, { max: 2, acquireTimeoutMs: 1000 });
     await expectRejects(h.pool.release({ id: 'conn-999' }), undefined, 'release({ id: "conn-999" })');
+    await expectRejects(h.pool.release({ id: 'conn-999' }, { broken: true }), undefined, 'release({ id: "conn-999" }, { broken: true })');
+    await h.expectStats({ size: 0, idle: 0, pending: 0 }, 'a new pool after the refused releases');
     const a = await h.acquire();
     await expectRejects(h.pool.release({ id: `${a.id}-other` }), undefined, 'release of an unknown id');
+    await expectRejects(h.pool.release({ id: `${a.id}-other` }, { broken: true }), undefined, 'release of an unknown id as broken');
     await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'after the refused releases');
+    expect(h.factory.destroyCalls, 'factory.destroy() calls for refused releases').toBe(0);
+  }),
+  test('a connection already given back cannot then be released as broken', async (ctx) => {
+    const h = await pool(ctx, { max: 2, acquireTimeoutMs: 1000 });
+    const a = await h.acquire();
+    await h.release(a);
+    await expectRejects(
+      h.pool.release({ id: a.id }, { broken: true }),
+      undefined,
+      `release(${a.id}, { broken: true }) after release(${a.id})`,
+    );
+    expect(h.factory.destroyCalls, 'factory.destroy() calls for the refused release').toBe(0);
+    await h.expectStats({ size: 1, idle: 1, pending: 0 }, 'after the refused release');
+    const b = await h.acquire('acquire() after the refused release');
+    expect(b.id, 'the idle connection is lent again').toBe(a.id);
+    await h.release(b);
+    await h.expectNoLeak('everything returned');
+  }),
+  test('a connection released as broken cannot be released again, not even while destroy() runs', async (ctx) => {
+    const h = await pool(ctx, { max: 2, acquireTimeoutMs: 1000 });
+    const [f, gate] = [h.factory, latch()];
+    const a = await h.acquire();
+    f.destroyGate = gate;
+    const released = h.release(a, true);
+    released.catch(() => undefined); // awaited below
+    await until(h.ctx, () => f.destroyCalls === 1, 'destroy() to be called');
+    await expectRejects(
+      within(h.pool.release({ id: a.id }), 1000, `release(${a.id}) while it is being destroyed`),
+      undefined,
+      `release(${a.id}) while it is being destroyed`,
+    );
+    const again = `release(${a.id}, { broken: true }) while it is being destroyed`;
+    await expectRejects(within(h.pool.release({ id: a.id }, { broken: true }), 1000, again), undefined, again);
+    await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'while the broken connection is being destroyed');
+    f.destroyGate = undefined;
+    gate.open();
+    await within(released, 1000, 'the first release(connection, { broken: true })');
+    await expectRejects(
+      within(h.pool.release({ id: a.id }), 1000, `release(${a.id}) after it was destroyed`),
+      undefined,
+      `release(${a.id}) after it was destroyed`,
+    );
+    expect(f.destroyCalls, 'factory.destroy() calls').toBe(1);
+    await h.expectStats({ size: 0, idle: 0, pending: 0 }, 'after the destroy');
+    const b = await h.acquire('acquire() afterwards');
+    await h.release(b);
+    await h.expectNoLeak('everything returned');
+  }),
+  test('two releases of the same connection at once: exactly one is accepted', async (ctx) => {
+    const h = await pool(ctx, { max: 2, acquireTimeoutMs: 1000 });
+    for (const broken of [false, true]) {
+      const a = await h.acquire();
+      const options = broken ? { broken: true } : undefined;
+      const both = await Promise.all([outcome(h.release(a, broken)), outcome(h.pool.release({ id: a.id }, options))]);
+      const accepted = both.filter((o) => 'ok' in o).length;
+      expect(accepted, `releases accepted of two concurrent release(${a.id}${broken ? ', { broken: true }' : ''})`).toBe(1);
+    }
+    expect(h.factory.destroyCalls, 'factory.destroy() calls').toBe(1);
+    await h.expectStats({ size: 0, idle: 0, pending: 0 }, 'after the releases (the second pair destroyed it)');
+    await h.expectNoLeak('everything returned');
   }),
   test('a connection may be released as a copy: it is identified by its id', async (ctx) => {
     const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
     const a = await h.acquire();
     await h.pool.release(JSON.parse(JSON.stringify(a)) as Conn, { broken: false });
     await h.expectStats({ size: 1, idle: 1, pending: 0 }, 'after releasing a copy');
+  }),
+  test('the smallest valid options: max 1, acquireTimeoutMs 1', async (ctx) => {
+    const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1 });
+    const a = await h.acquire();
+    const [waiting] = await h.acquireWaiting('the waiting acquire()');
+    await h.advance(1);
+    await expectRejects(within(waiting, 1000, 'the waiting acquire()'), 'PoolTimeoutError', 'the waiting acquire() at 1 ms');
+    await h.release(a);
+    await h.expectNoLeak('everything returned');
   }),
   test('invalid options throw a RangeError', async (ctx) => {
     const [f, clock] = [factory(ctx, 0), new ManualClock()];

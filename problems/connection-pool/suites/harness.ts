@@ -1,12 +1,16 @@
 import {
+  describeOutcome,
   expect,
   fail,
   isRemoteError,
   jitter,
+  latch,
   ManualClock,
   namedError,
   only,
+  outcome,
   until,
+  within,
   type Latch,
   type TestContext,
   type TestDef,
@@ -25,7 +29,8 @@ type Stats = { size: number; idle: number; pending: number };
 
 /**
  * The database driver, owned by the test: counts connections alive (from the moment create() is
- * called until destroy() has finished), answers after a seeded delay, and can refuse or hold creates.
+ * called until destroy() has finished), answers after a seeded delay, and can refuse or hold creates
+ * and destroys. A destroy() that rejects has closed the connection all the same (it is no longer alive).
  */
 export function factory(ctx: TestContext, latencyMs: number) {
   let seq = 0;
@@ -39,6 +44,8 @@ export function factory(ctx: TestContext, latencyMs: number) {
     failRate: 0,
     gate: undefined as Latch | undefined,
     destroyCalls: 0,
+    destroyFailNext: 0,
+    destroyFailRate: 0,
     destroyGate: undefined as Latch | undefined,
     problems: [] as string[],
     get alive(): number {
@@ -48,10 +55,11 @@ export function factory(ctx: TestContext, latencyMs: number) {
       f.createCalls++;
       f.creating++;
       f.maxAlive = Math.max(f.maxAlive, f.alive);
+      const refuseNow = f.failNext > 0 ? f.failNext-- > 0 : undefined; // failNext: the next calls, in call order
       try {
         await f.gate?.promise;
         await jitter(ctx, latencyMs);
-        const refuse = f.failNext > 0 ? f.failNext-- > 0 : f.failRate > 0 && ctx.rng.next() < f.failRate;
+        const refuse = refuseNow ?? (f.failRate > 0 && ctx.rng.next() < f.failRate);
         if (refuse) throw namedError('ConnectError', 'could not connect to the database');
         const id = `conn-${++seq}`;
         f.live.add(id);
@@ -68,6 +76,8 @@ export function factory(ctx: TestContext, latencyMs: number) {
       await jitter(ctx, latencyMs);
       f.live.delete(id);
       f.destroyed.add(id);
+      const fails = f.destroyFailNext > 0 ? f.destroyFailNext-- > 0 : f.destroyFailRate > 0 && ctx.rng.next() < f.destroyFailRate;
+      if (fails) throw namedError('DestroyError', 'the connection did not close cleanly');
     },
   };
   return f;
@@ -153,6 +163,26 @@ export const tidy = (t: TestDef): TestDef => ({
     }
   },
 });
+
+/** An acquire() whose create() is held by the returned gate, once its timer has started. */
+export async function slowAcquire(h: Harness, what: string) {
+  const [f, gate] = [h.factory, latch()];
+  f.gate = gate;
+  const calls = f.createCalls;
+  const p = h.acquire(what);
+  await until(h.ctx, () => f.createCalls === calls + 1 && h.clock.sleeps >= 1, `create() to be called for ${what} and a timer started`);
+  const open = () => {
+    f.gate = undefined;
+    gate.open();
+  };
+  return { p, open };
+}
+
+/** `promise` (a call to the pool) resolves within a second: a rejection is a wrong answer, not a crash. */
+export async function expectResolves(promise: Promise<unknown>, what: string): Promise<void> {
+  const o = await outcome(within(promise, 1000, what));
+  if (!('ok' in o)) fail(`${what}: expected it to resolve, it ${describeOutcome(o)}`, 'resolved', describeOutcome(o));
+}
 
 export async function expectPending(h: Harness, p: Promise<unknown>, what: string): Promise<void> {
   const settled = p.then(

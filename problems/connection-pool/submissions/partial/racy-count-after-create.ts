@@ -1,6 +1,7 @@
 // Racy: right when callers come one at a time, but it checks `total < max` and only counts the
 // new connection after `await factory.create()` resolves. A burst of concurrent acquire() calls
-// all pass the check before any create() finishes, and the pool opens far more than max.
+// all pass the check before any create() finishes, and the pool opens far more than max (so does a
+// caller arriving while another's create() is still running). `size` does count creates in flight.
 export interface Connection {
   readonly id: string;
 }
@@ -32,6 +33,8 @@ export class ConnectionPool {
   private readonly queue: Waiter[] = [];
   /** Connections created and not yet destroyed. */
   private total = 0;
+  /** create() calls not answered yet: reported in size, but not checked against max. */
+  private creating = 0;
   private pendingCount = 0;
   private readonly max: number;
   private readonly timeoutMs: number;
@@ -48,7 +51,7 @@ export class ConnectionPool {
   }
 
   get size(): number {
-    return this.total;
+    return this.total + this.creating;
   }
 
   get idle(): number {
@@ -93,13 +96,16 @@ export class ConnectionPool {
 
   private async createFor(w: Waiter): Promise<void> {
     let c: Connection;
+    this.creating++;
     try {
       c = await this.factory.create();
     } catch (e) {
+      this.creating--;
       if (!w.settled) this.settle(w).reject(e);
       this.serveNext();
       return;
     }
+    this.creating--;
     this.total++;
     if (w.settled) this.putBack(c);
     else this.lend(w, c);
