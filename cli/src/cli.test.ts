@@ -37,8 +37,8 @@ describe('assay grade', () => {
     expect(ResultSchema.parse(JSON.parse(run.stdout)).verdict).toBe('wrong_answer');
   });
 
-  it('prints a readable report by default', async () => {
-    const run = await assay(['grade', '-p', 'lru-cache', '-l', 'javascript', path.join(dir, 'wrong.js')]);
+  it('prints a readable report by default, the language taken from the file name', async () => {
+    const run = await assay(['grade', '-p', 'lru-cache', path.join(dir, 'wrong.js')]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/WRONG_ANSWER · score [\d.]+\/100/);
     expect(run.stdout).toMatch(/correctness \d+\/\d+ \(weight \d+\)/);
@@ -55,6 +55,14 @@ describe('assay grade', () => {
     const run = await assay(['grade', '--problem', 'lru-cache', '--language', 'cobol', path.join(dir, 'wrong.js')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unsupported language "cobol": use one of typescript, javascript/);
+  });
+
+  it('without --language, refuses files whose names say no language or two', async () => {
+    for (const files of [['notes.txt'], ['wrong.js', 'wrong.ts']]) {
+      const run = await assay(['grade', '-p', 'lru-cache', ...files.map((f) => path.join(dir, f))]);
+      expect(run.code, files.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/say which with --language/);
+    }
   });
 
   it('refuses an unreadable file', async () => {

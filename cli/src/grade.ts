@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { GradeInputError } from '@assay/grader';
-import { describeProgress, LanguageSchema, type Language, type SourceFile } from '@assay/contracts';
+import { describeProgress, LanguageSchema, languageOfPath, type Language, type SourceFile } from '@assay/contracts';
 import { CliError } from './CliError';
 import { openGrader, problemOrExplain } from './graderSession';
 import { formatResult } from './report';
 
 interface GradeFlags {
   problem: string;
-  language: string;
+  language?: string;
   json?: boolean;
 }
 
@@ -33,16 +33,27 @@ async function readSubmission(paths: string[]): Promise<SourceFile[]> {
   );
 }
 
+/** The one language the files' extensions name, as the web page and the API infer it. */
+function languageOfFiles(files: string[]): Language {
+  const found = [...new Set(files.map((f) => languageOfPath(f)))];
+  if (found.length === 1 && found[0]) return found[0];
+  throw new CliError(
+    found.length > 1
+      ? `the files are in more than one language (${files.join(', ')}): say which with --language`
+      : `cannot tell the language from ${files.join(', ')}: say which with --language (${LanguageSchema.options.join(', ')})`,
+  );
+}
+
 export function registerGradeCommand(program: Command): void {
   program
     .command('grade')
     .description('grade solution files locally (needs only Docker)')
     .requiredOption('-p, --problem <id>', 'problem id, e.g. lru-cache (see `assay problems list`)')
-    .requiredOption('-l, --language <language>', 'typescript or javascript')
+    .option('-l, --language <language>', "typescript or javascript (default: from the files' extensions)")
     .option('--json', 'print exactly the result JSON on stdout')
     .argument('<files...>', 'the solution file(s); the one named like the starter file is the entry')
     .action(async (files: string[], flags: GradeFlags) => {
-      const language = LanguageSchema.safeParse(flags.language);
+      const language = LanguageSchema.safeParse(flags.language ?? languageOfFiles(files));
       if (!language.success)
         throw new CliError(`unsupported language "${flags.language}": use one of ${LanguageSchema.options.join(', ')}`);
       const problem = await problemOrExplain(flags.problem);
