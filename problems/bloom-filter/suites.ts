@@ -175,5 +175,21 @@ export default defineSuites({
         },
       }),
     },
+    {
+      operation: 'add',
+      // a filter sized for n items at 1%, holding n items, timed adding fresh ones; at the end,
+      // has() of the last items added must find them (once: a slow has() must not weigh on add)
+      workload: (n) => ({
+        construct: { className: 'BloomFilter', args: [n, 0.01] },
+        setup: [{ method: 'add', argsList: [['item-0']], advance: { args: [0], by: 1 }, calls: n }],
+        measure: {
+          method: 'add',
+          argsList: Array.from({ length: 1000 }, (_, i) => [`fresh-${i}`]),
+          advance: { args: [0], by: 1000 },
+          results: 'open',
+        },
+        verifyAtEnd: [{ method: 'has', argsList: [], echo: { args: [0], back: [1, 2, 3] } }],
+      }),
+    },
   ],
 });

@@ -55,7 +55,8 @@ export interface CallBatch {
    * After each full pass over `argsList`, the numbers at positions `args` of every entry grow by
    * `by`: keys stay fresh and clocks move forward however many passes the calls make, without an
    * `argsList` as long as all the calls (e.g. a setup of n puts as one entry `[0, 0]` advancing
-   * both by 1 for `calls: n`). The arguments at those positions must be numbers.
+   * both by 1 for `calls: n`). The arguments at those positions must be numbers, or strings ending in a
+   * decimal number without leading zeros, which grows (`'item-7'` by 1000 becomes `'item-1007'`).
    */
   advance?: { args: number[]; by: number };
   /**

@@ -110,6 +110,35 @@ describe('timed batches', () => {
     expect(await probe.prop('size')).toBe(5);
   });
 
+  it('advances the number a string argument ends in, and refuses other strings', async () => {
+    const measured = await subject.prepare(
+      probe,
+      'echo',
+      [
+        ['item-7', 'x'],
+        ['item-8', 'y'],
+      ],
+      { advance: { args: [0], by: 1000 } },
+    );
+    const echo = await subject.prepare(probe, 'echo', [], { echo: { args: [0, 1], back: [1, 3] } });
+    // calls: echo(item-7) echo(item-8) echo(item-1007) echo(item-1008): the last, and the one three back
+    const run = await subject.runBatch(measured, 4, 10_000, [[echo, 2]]);
+    expect(run.digests[1]).toBe(
+      digestOf(
+        hashes([
+          ['item-1008', 'y'],
+          ['item-8', 'y'],
+        ]),
+        0,
+        2,
+      ),
+    );
+    for (const bad of ['no number', 'item-08']) {
+      const refused = await subject.prepare(probe, 'echo', [[bad]], { advance: { args: [0], by: 1 } }).catch((e: Error) => e);
+      expect(refused, bad).toBeInstanceOf(Error);
+    }
+  });
+
   it('a batch that throws answers the error, not digests', async () => {
     const batch = await subject.prepare(probe, 'nothing', [[1]]).catch((e: Error) => e);
     expect(batch).toBeInstanceOf(Error);

@@ -212,8 +212,8 @@ const handlers: Handlers<SubjectOps> = {
     const { fn, self } = read ? { fn: reader(on, method), self: undefined } : callable(on, method);
     const list = decodeList(argsList, codec) as unknown[][];
     if ((list.length === 0 && !echo) || !list.every(Array.isArray)) throw new TypeError('a batch needs a non-empty list of argument lists');
-    if (advance && !list.every((args) => advance.args.every((i) => typeof args[i] === 'number')))
-      throw new TypeError('advanced arguments must be numbers');
+    if (advance && !list.every((args) => advance.args.every((i) => advanceable(args[i]))))
+      throw new TypeError('advanced arguments must be numbers or strings ending in a number');
     batches.set(batch, { ...callsOf(fn, self, list, hash !== false), advance: advance ?? null, echo: echo ?? null });
     return null;
   },
@@ -258,7 +258,7 @@ function echoOf(readBack: Calls, { args, back }: Echo, measured: Calls): Calls {
     const entry = list[call % list.length]!;
     // The entry has moved on since, by every pass completed after that call.
     const moved = advance ? advance.by * (measured.advanced - Math.floor(call / list.length)) : 0;
-    argsList.push(args.map((i) => (advance?.args.includes(i) ? (entry[i] as number) - moved : entry[i])));
+    argsList.push(args.map((i) => (advance?.args.includes(i) ? advanced(entry[i], -moved) : entry[i])));
   }
   return { ...readBack, argsList, next: 0, echo: null };
 }
@@ -345,8 +345,20 @@ function callSync(calls: Calls, count: number, kept: unknown[] | null, p: Progre
 
 /** One pass over a batch is done: its advancing arguments move on (once per pass, not per call). */
 function advanceAll(list: unknown[][], { args, by }: Advance): void {
-  for (const entry of list) for (const i of args) (entry[i] as number) += by;
+  for (const entry of list) for (const i of args) entry[i] = advanced(entry[i], by);
 }
+
+/** A number grown by `by`; a string ending in a decimal number with that number grown (`item-7` → `item-1007`). */
+function advanced(value: unknown, by: number): unknown {
+  if (typeof value === 'number') return value + by;
+  const s = value as string;
+  let cut = s.length;
+  while (cut > 0 && s.charCodeAt(cut - 1) >= 48 && s.charCodeAt(cut - 1) <= 57) cut--;
+  return s.slice(0, cut) + String(Number(s.slice(cut)) + by);
+}
+
+// No leading zeros: the number must read back as it was written (`echo` steps it back).
+const advanceable = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && /(^|[^0-9])(0|[1-9][0-9]*)$/.test(v));
 
 const socket = new net.Socket({ fd: 3, readable: true, writable: true });
 const channel = new RpcChannel<SubjectOps, DriverOps>(socket, handlers, TRUSTED_PEER);

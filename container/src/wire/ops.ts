@@ -33,7 +33,8 @@ export type SubjectOps = {
   /**
    * Builds batch `batch` of calls of `method` on `target`, one per entry of `argsList` (used in
    * order, cycling); `hash: false` leaves its results out of the digests (a result left open);
-   * `advance` adds `by` to the numbers at positions `args` of every entry after each full pass.
+   * `advance` adds `by` to the numbers at positions `args` of every entry after each full pass
+   * (to the decimal number a string there ends in).
    */
   prepare: {
     body: {
