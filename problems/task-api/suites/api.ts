@@ -67,8 +67,8 @@ export function expectError(res: HttpResponse, status: number, code: string, wha
   const details = expectErrorBody(res, status, code, what).details;
   if (!Array.isArray(details)) fail(`${what}: expected error.details to be an array, got ${JSON.stringify(details)}`);
   for (const d of details as Array<{ field?: unknown; message?: unknown } | null>)
-    if (typeof d?.field !== 'string' || typeof d.message !== 'string')
-      fail(`${what}: each entry of error.details must be { field, message } strings, got ${JSON.stringify(d)}`);
+    if (typeof d?.field !== 'string' || typeof d.message !== 'string' || d.message.length === 0)
+      fail(`${what}: each entry of error.details must be { field, message } strings, the message not empty, got ${JSON.stringify(d)}`);
   if (fields) {
     const named = [...new Set((details as { field: string }[]).map((d) => d.field))].sort();
     expect(named, `${what}: fields named in error.details`).toEqual([...fields].sort());

@@ -114,7 +114,7 @@ export const creating = [
       title: [undefined, 7, '   ', 'x'.repeat(201), null],
       status: ['blocked', null, 'TODO'],
       assignee: ['', 5, 'z'.repeat(101)],
-      dueDate: ['2025-3-1', '2025-03-01T10:00:00Z', 20250301],
+      dueDate: ['2025-3-1', '2025-03-01T10:00:00Z', 20250301, ['2025-03-01'], 'x2025-03-01', '12025-03-01', ''],
     };
     for (const [field, values] of Object.entries(cases))
       for (const value of values) {
@@ -126,18 +126,25 @@ export const creating = [
 
   test('due dates must be real calendar dates', async ({ http, rng }) => {
     const project = await newProject(http, rng);
-    for (const dueDate of ['2025-02-30', '2023-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '2025-01-00', '2025-01-32'])
+    const notLeap = ['2023-02-29', '2100-02-29', '1900-02-29'];
+    for (const dueDate of ['2025-02-30', ...notLeap, '2025-04-31', '2025-13-01', '2025-00-10', '2025-01-00', '2025-01-32'])
       invalid(await postTask(http, project, { title: 'ok', dueDate }), `POST task with dueDate ${dueDate}`, ['dueDate']);
-    for (const dueDate of ['2024-02-29', '2000-02-29', '2025-12-31', '2025-01-01'])
+    for (const dueDate of ['2024-02-29', '2000-02-29', '2400-02-29', '2025-12-31', '2025-01-01'])
       expect((await newTask(http, project, { title: 'ok', dueDate })).dueDate, `dueDate ${dueDate}`).toBe(dueDate);
   }),
 
-  test('a body that is not a JSON object is 422', async ({ http, rng }) => {
+  test('a body that is not a JSON object is 422 naming the field body', async ({ http, rng }) => {
     const project = await newProject(http, rng);
+    const t = await newTask(http, project, { title: 'keep' });
     const json = { 'content-type': 'application/json' };
-    invalid(await postTask(http, project, '{"title": "unterminated', json), 'POST malformed JSON');
-    invalid(await postTask(http, project, [{ title: 'in an array' }]), 'POST a JSON array');
-    invalid(await rest(http).post('/projects', 'null', json), 'POST /projects with the body null');
+    const bodies = ['{"title": "unterminated', 'null', '[{"title": "in an array"}]', '42', '"a title"', 'true'];
+    for (const raw of bodies) {
+      invalid(await rest(http).post('/projects', raw, json), `POST /projects with the body ${raw}`, ['body']);
+      invalid(await postTask(http, project, raw, json), `POST a task with the body ${raw}`, ['body']);
+      invalid(await rest(http).patch(`/tasks/${enc(t.id)}`, raw, json), `PATCH with the body ${raw}`, ['body']);
+    }
+    expect((await list(http, project)).meta.total, 'tasks in the project after only invalid creates').toBe(1);
+    expect(taskView((await getTask(http, t.id)).body), 'task after only invalid PATCHes').toEqual(taskView(t));
   }),
 
   test('every invalid field is reported, not just the first', async ({ http, rng }) => {

@@ -49,7 +49,8 @@ export const listing = [
       limit: ['limit=0', 'limit=101', 'limit=ten'],
       sort: ['sort=title', 'sort=dueDate,created'],
       status: ['status=blocked'],
-      dueBefore: ['dueBefore=2025-02-30', 'dueBefore=tomorrow'],
+      dueBefore: ['dueBefore=2025-02-30', 'dueBefore=tomorrow', 'dueBefore=2100-02-29', 'dueBefore='],
+      assignee: ['assignee='],
     };
     const checks = Object.entries(cases).flatMap(([param, qs]) => qs.map((q): [string, string[]] => [q, [param]]));
     checks.push(['page=0&limit=500&status=open', ['page', 'limit', 'status']]);

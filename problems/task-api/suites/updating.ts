@@ -1,5 +1,5 @@
 import { expect, expectStatus, rest, test, type HttpResponse } from '@assay/sdk';
-import { conflict, del, getTask, ids, invalid, list, newProject, newTask, notFound, patch, taskView } from './api.js';
+import { conflict, del, enc, getTask, ids, invalid, list, newProject, newTask, notFound, patch, taskView } from './api.js';
 
 /** PATCH, DELETE and routing. */
 export const updating = [
@@ -87,5 +87,45 @@ export const updating = [
   test('unknown routes are 404 in the error shape', async ({ http }) => {
     notFound(await rest(http).get('/nothing-here'), 'GET /nothing-here');
     notFound(await rest(http).get('/tasks/a/b'), 'GET /tasks/a/b');
+    notFound(await rest(http).get('/'), 'GET /');
+  }),
+
+  test('each route answers only its own methods; other methods and longer or other paths are 404', async ({ http, rng }) => {
+    const project = await newProject(http, rng);
+    const t = await newTask(http, project, { title: 'still here' });
+    const [p, id] = [enc(project), enc(t.id)];
+    const api = rest(http);
+    const body = { name: 'n', title: 'x', version: 1, status: 'done' };
+    const cases: Array<[string, () => Promise<HttpResponse>]> = [
+      ['GET /projects', () => api.get('/projects')],
+      ['PUT /projects', () => api.put('/projects', body)],
+      ['DELETE /projects', () => api.delete('/projects')],
+      ['POST /projects/:id', () => api.post(`/projects/${p}`, body)],
+      ['PUT /projects/:id', () => api.put(`/projects/${p}`, body)],
+      ['PATCH /projects/:id', () => api.patch(`/projects/${p}`, body)],
+      ['DELETE /projects/:id', () => api.delete(`/projects/${p}`)],
+      ['GET /projects/:id/other', () => api.get(`/projects/${p}/other`)],
+      ['POST /projects/:id/other', () => api.post(`/projects/${p}/other`, body)],
+      ['PUT /projects/:id/tasks', () => api.put(`/projects/${p}/tasks`, body)],
+      ['PATCH /projects/:id/tasks', () => api.patch(`/projects/${p}/tasks`, body)],
+      ['DELETE /projects/:id/tasks', () => api.delete(`/projects/${p}/tasks`)],
+      ['GET /projects/:id/tasks/:taskId', () => api.get(`/projects/${p}/tasks/${id}`)],
+      ['POST /projects/:id/tasks/:taskId', () => api.post(`/projects/${p}/tasks/${id}`, body)],
+      ['DELETE /projects/:id/tasks/:taskId', () => api.delete(`/projects/${p}/tasks/${id}`)],
+      ['GET /task/:taskId', () => api.get(`/task/${id}`)],
+      ['GET /things/:taskId', () => api.get(`/things/${id}`)],
+      ['PATCH /projects/:taskId', () => api.patch(`/projects/${id}`, body)],
+      ['DELETE /projects/:taskId', () => api.delete(`/projects/${id}`)],
+      ['GET /tasks/:id/extra', () => api.get(`/tasks/${id}/extra`)],
+      ['PATCH /tasks/:id/extra', () => api.patch(`/tasks/${id}/extra`, body)],
+      ['DELETE /tasks/:id/extra', () => api.delete(`/tasks/${id}/extra`)],
+      ['POST /tasks/:id', () => api.post(`/tasks/${id}`, body)],
+      ['PUT /tasks/:id', () => api.put(`/tasks/${id}`, body)],
+      ['POST /tasks', () => api.post('/tasks', body)],
+    ];
+    // One at a time, in this order: each answer is checked before the next request is sent.
+    for (const [what, send] of cases) notFound(await send(), what);
+    expect(taskView((await getTask(http, t.id)).body), 'the task after only unrouted requests').toEqual(taskView(t));
+    expect(ids(await list(http, project)), 'the project still lists just that task').toEqual([t.id]);
   }),
 ];

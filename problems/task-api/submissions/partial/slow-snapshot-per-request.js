@@ -78,6 +78,7 @@ function run(tx, method, parts, query, readBody) {
       const dueBefore = query.get('dueBefore');
       if (!SORTS.includes(sort)) errs.push({ field: 'sort', message: 'invalid sort' });
       if (status !== null && !STATUSES.includes(status)) errs.push({ field: 'status', message: 'invalid status' });
+      if (assignee === '') errs.push({ field: 'assignee', message: 'invalid assignee' });
       if (dueBefore !== null && !isDate(dueBefore)) errs.push({ field: 'dueBefore', message: 'invalid dueBefore' });
       if (errs.length) invalid(errs);
       let rows = tx.order
