@@ -201,6 +201,11 @@ const correctness = [
     invalid(await post(http, '{"url": "https://example.com', json), 'POST malformed JSON');
     invalid(await post(http, ['https://example.com']), 'POST a JSON array');
     invalid(await post(http, '"https://example.com"', json), 'POST a JSON string');
+    // JSON that is not an object, and bodies that are not JSON at all.
+    const bodies = ['null', '[]', '[{"url":"https://example.com"}]', '42', '-1.5', 'true', 'false', '""', 'url=https://example.com'];
+    for (const raw of [...bodies, '', 'https://example.com', '{"url":"https://example.com"}}', '{url: "https://example.com"}'])
+      invalid(await post(http, raw, json), `POST /links with the body ${JSON.stringify(raw)}`);
+    expectStatus(await post(http, { url: 'https://example.com/after' }), 201, 'POST /links with a valid body after those');
   }),
 
   // ------------------------------------------------------------------ stats and routes
@@ -236,6 +241,14 @@ const correctness = [
     notFound(await get(http, `/links/${customCode(rng, 16)}`), 'GET /links/<unknown>');
     notFound(await get(http, '/'), 'GET /');
     notFound(await get(http, '/links/a/b'), 'GET /links/a/b');
+  }),
+
+  test('paths with an existing code in another place are 404 and count no visit', async ({ http, rng }) => {
+    const link = await shorten(http, { url: someUrl(rng) });
+    const other = customCode(rng, 8);
+    for (const path of [`/${link.code}/${other}`, `/links/${link.code}/${other}`, `/${other}/${link.code}`, `/links/${other}/${link.code}`])
+      notFound(await get(http, path), `GET ${path}`);
+    expect(view(await stats(http, link.code)), 'the link after those requests: no visit counted').toEqual({ ...view(link), visits: 0 });
   }),
 ];
 
