@@ -212,7 +212,7 @@ describe('accepting submissions', () => {
       id: expect.any(String),
       status: 'queued',
       problemId: 'lru-cache',
-      problemVersion: '1.0.0',
+      problemVersion: (await loadProblem('lru-cache')).manifest.version,
       links: { events: `/v1/submissions/${res.body.id}/events` },
     });
     const job = await t.api.ctx.queues.grading.getJob(res.body.id);

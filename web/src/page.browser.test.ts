@@ -16,6 +16,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent, Result } from '@assay/contracts';
 import { createApiKey } from '@assay/platform';
+import { loadProblem } from '@assay/sdk/package';
 import { type GradingEngine } from '@assay/worker';
 import { startTestApi, type TestApi } from '../../api/src/testing';
 
@@ -362,7 +363,7 @@ describe('the web page in a browser', () => {
         const csv = readFileSync((await download.path())!, 'utf8');
         expect(csv.split('\r\n')[0]).toBe('id,createdAt,problemId,problemVersion,language,status,verdict,score,startedAt,finishedAt');
         expect(csv.trim().split('\r\n')).toHaveLength(3);
-        expect(csv).toContain(',lru-cache,1.0.0,');
+        expect(csv).toContain(`,lru-cache,${(await loadProblem('lru-cache')).manifest.version},`);
 
         await page.locator('table.submissions tbody tr button.link').first().click();
         await page.waitForSelector('.panel .result .badge');
