@@ -1,5 +1,5 @@
 import { expect, expectRejects, latch, ManualClock, outcome, sample, test, until, within } from '@assay/sdk';
-import { expectPending, expectResolves, factory, newPool, pool, slowAcquire, type Conn } from './harness';
+import { expectPending, expectResolves, factory, heldBrokenRelease, newPool, pool, slowAcquire, type Conn } from './harness';
 
 export const correctness = [
   sample('creates connections on demand and reuses released ones', async (ctx) => {
@@ -196,19 +196,15 @@ export const correctness = [
   }),
   test('a connection being destroyed still counts against max', async (ctx) => {
     const h = await pool(ctx, { max: 1, acquireTimeoutMs: 1000 });
-    const [f, gate] = [h.factory, latch()];
+    const f = h.factory;
     const a = await h.acquire();
-    f.destroyGate = gate;
-    const released = h.release(a, true);
-    released.catch(() => undefined); // awaited below
-    await until(h.ctx, () => f.destroyCalls === 1, 'destroy() to be called');
+    const { released, open } = await heldBrokenRelease(h, a);
     await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'while the broken connection is being destroyed');
     const next = h.acquire('acquire() while the broken connection is being destroyed');
     await expectPending(h, next, 'acquire() while the only connection (max 1) is being destroyed');
     expect(f.createCalls, 'factory.create() calls while the only connection is being destroyed (max 1)').toBe(1);
     await h.expectStats({ size: 1, idle: 0, pending: 1 }, 'one connection being destroyed, one caller waiting');
-    f.destroyGate = undefined;
-    gate.open();
+    open();
     await within(released, 1000, 'release(connection, { broken: true })');
     const b = await within(next, 1000, 'the waiting acquire() once destroy() finished');
     expect(f.maxAlive, 'connections alive at once').toBe(1);
@@ -267,12 +263,9 @@ export const correctness = [
   }),
   test('a connection released as broken cannot be released again, not even while destroy() runs', async (ctx) => {
     const h = await pool(ctx, { max: 2, acquireTimeoutMs: 1000 });
-    const [f, gate] = [h.factory, latch()];
+    const f = h.factory;
     const a = await h.acquire();
-    f.destroyGate = gate;
-    const released = h.release(a, true);
-    released.catch(() => undefined); // awaited below
-    await until(h.ctx, () => f.destroyCalls === 1, 'destroy() to be called');
+    const { released, open } = await heldBrokenRelease(h, a);
     await expectRejects(
       within(h.pool.release({ id: a.id }), 1000, `release(${a.id}) while it is being destroyed`),
       undefined,
@@ -281,8 +274,7 @@ export const correctness = [
     const again = `release(${a.id}, { broken: true }) while it is being destroyed`;
     await expectRejects(within(h.pool.release({ id: a.id }, { broken: true }), 1000, again), undefined, again);
     await h.expectStats({ size: 1, idle: 0, pending: 0 }, 'while the broken connection is being destroyed');
-    f.destroyGate = undefined;
-    gate.open();
+    open();
     await within(released, 1000, 'the first release(connection, { broken: true })');
     await expectRejects(
       within(h.pool.release({ id: a.id }), 1000, `release(${a.id}) after it was destroyed`),

@@ -178,6 +178,21 @@ export async function slowAcquire(h: Harness, what: string) {
   return { p, open };
 }
 
+/** release(conn, { broken: true }) whose destroy() is held by the returned gate, once destroy() was called. */
+export async function heldBrokenRelease(h: Harness, conn: Conn) {
+  const [f, gate] = [h.factory, latch()];
+  f.destroyGate = gate;
+  const calls = f.destroyCalls;
+  const released = h.release(conn, true);
+  released.catch(() => undefined); // awaited by the caller
+  await until(h.ctx, () => f.destroyCalls === calls + 1, 'destroy() to be called');
+  const open = () => {
+    f.destroyGate = undefined;
+    gate.open();
+  };
+  return { released, open };
+}
+
 /** `promise` (a call to the pool) resolves within a second: a rejection is a wrong answer, not a crash. */
 export async function expectResolves(promise: Promise<unknown>, what: string): Promise<void> {
   const o = await outcome(within(promise, 1000, what));
