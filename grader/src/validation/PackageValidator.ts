@@ -87,6 +87,12 @@ function describe(r: Result): string {
   return `${r.verdict} ${r.score}${classes ? ` [${classes}]` : ''} — ${r.summary}`;
 }
 
+/** For a verdict that differs from the expected one: the first tests that did not pass, and why. */
+function whyNot(r: Result): string {
+  const failed = r.suites.flatMap((s) => s.tests.filter((t) => t.status !== 'passed').map((t) => `${t.name} (${t.status}): ${t.message}`));
+  return failed.length ? `; ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more` : ''}` : '';
+}
+
 export async function validatePackage(
   pkg: ProblemPackage,
   grade: GradeFn,
@@ -103,7 +109,8 @@ export async function validatePackage(
   if (checks.some((c) => !c.ok)) return { problemId: m.id, ok: false, checks };
 
   const ref = await grade({ problem: pkg, language: pkg.reference.language, files: pkg.reference.files });
-  record({ subject: m.reference.path, ok: ref.verdict === 'accepted' && ref.score === 100, expected: 'accepted 100', got: describe(ref) });
+  const refOk = ref.verdict === 'accepted' && ref.score === 100;
+  record({ subject: m.reference.path, ok: refOk, expected: 'accepted 100', got: describe(ref) + (refOk ? '' : whyNot(ref)) });
   const wrongComplexity = ref.complexity.filter((c) => c.class !== c.expected);
   if (wrongComplexity.length)
     record({
@@ -137,7 +144,7 @@ export async function validatePackage(
             .join(' ')}] with a hint`
         : ''
     }`;
-    record({ subject: s.path, ok, expected, got: describe(r) });
+    record({ subject: s.path, ok, expected, got: describe(r) + (ok ? '' : whyNot(r)) });
   }
   return { problemId: m.id, ok: checks.every((c) => c.ok), checks };
 }
