@@ -56,7 +56,15 @@ async function underLoad<T>(work: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   grader = await Grader.create();
-  for (const id of ['lru-cache', 'sliding-window-limiter', 'task-api', 'url-shortener', 'bloom-filter'])
+  for (const id of [
+    'lru-cache',
+    'sliding-window-limiter',
+    'task-api',
+    'url-shortener',
+    'bloom-filter',
+    'cursor-pagination',
+    'first-unique-char',
+  ])
     packages.set(id, await loadProblem(id));
 });
 
@@ -116,6 +124,22 @@ describe('timed batches are checked, whatever the candidate tells from them', ()
       expectCaught(r);
       expect(r.latency.length).toBeGreaterThan(0);
       expect(r.latency.some((l) => !l.passed)).toBe(true);
+    },
+    GRADING_TIMEOUT_MS,
+  );
+
+  it.each([
+    ['cursor-pagination', 'cursor-pagination/empty-pages-when-large.ts', 'page'],
+    ['first-unique-char', 'first-unique-char/gives-up-on-long-strings.js', 'firstUniqueChar'],
+  ])(
+    '%s: slow code answering wrongly but the same when asked again, on inputs only probes use (%s), fails its probe',
+    async (problem, file, op) => {
+      const r = await grade(problem, file);
+      expectCaught(r);
+      expect(r.verdict).toBe('partial');
+      const probe = r.suites.find((s) => s.name === 'complexity')!.tests.find((t) => t.name === `complexity: ${op}`)!;
+      expect(probe.status, probe.message).toBe('failed');
+      expect(probe.message).toMatch(/results inside timed batches differ from the reference's/);
     },
     GRADING_TIMEOUT_MS,
   );

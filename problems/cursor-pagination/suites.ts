@@ -203,7 +203,14 @@ const complexity: ProbeDef[] = [
         args: [Array.from({ length: n }, (_, i) => ({ id: rid(i), createdAt: T0 + Math.floor(i / 2) * 1000 }))],
       },
       setup: [],
-      measure: { method: 'page', argsList: Array.from({ length: 1000 }, () => [{ limit: 5, afterId: rid(rng.int(0, n - 1)) }]) },
+      // Pairs: a page after a random row, then the page its nextCursor names (a cursor only the
+      // solution can make): both ways of naming a position are timed, items checked strictly.
+      measure: {
+        method: 'page',
+        argsList: Array.from({ length: 1000 }, (_, i) => [i % 2 === 0 ? { limit: 5, afterId: rid(rng.int(11, n - 1)) } : { limit: 5 }]),
+        compare: 'items',
+        chain: { every: 2, arg: 0, key: 'cursor', from: 'nextCursor' },
+      },
     }),
   },
 ];

@@ -36,16 +36,18 @@ export interface CallBatch {
   /**
    * How the results of these calls are checked when they run inside timed batches:
    * - `'reference'` (the default for `measure` and `verify`): every result must be the reference
-   *   solution's for the same call in the same run. Where they differ, the driver asks the
-   *   candidate the batch's calls again one at a time, outside timing, on the same structure, and
-   *   accepts the batch when its results are those answers (a result the statement leaves to the
-   *   implementation, such as a Bloom filter's false positives); that assumes a call's result
-   *   depends only on its arguments and the structure, not on the calls before it in the batch.
+   *   solution's for the same call in the same run, for results the statement fixes.
+   * - `'consistent'`: for results the statement leaves to the implementation but that depend only
+   *   on the call's arguments and the structure (a Bloom filter's false positives). Where they
+   *   differ from the reference's, the driver asks the candidate the batch's calls again one at a
+   *   time, outside timing, on the same structure, and accepts the batch when its results are
+   *   those answers. Never give it to results the statement fixes: a solution answering wrongly
+   *   but consistently on large inputs only (which only probes use) would pass.
    * - `'open'` (the default for `setup`): not checked, for results the statement leaves open and
    *   that depend on earlier calls (a `put` that returns nothing in particular). Verify the state
    *   the calls leave behind with `Workload.verify` instead.
    */
-  results?: 'reference' | 'open';
+  results?: 'reference' | 'consistent' | 'open';
   /**
    * `setup` batches: how many calls to make (default: one per entry of `argsList`). `verify`
    * batches: how many calls run after each timed batch (default: all of `argsList`).
@@ -68,6 +70,26 @@ export interface CallBatch {
   echo?: { args: number[]; back: number[] };
   /** `verify` batches only: read the property `method` (a getter such as `size`) instead of calling it. */
   read?: boolean;
+  /**
+   * Results are compared with the reference's by this property alone (a page's `items`, where the
+   * statement leaves the format of its cursor to the solution).
+   */
+  compare?: string;
+  /**
+   * Calls that go on from the call before them: in every group of `every` entries the last one
+   * takes, as the property `key` of its argument `arg` (an object), the property `from` of the
+   * previous call's result — `page({ limit, cursor })` with the cursor the page before it
+   * returned, a value only the solution itself can make. Never asked again one call at a time.
+   */
+  chain?: Chain;
+}
+
+/** See `CallBatch.chain`. */
+export interface Chain {
+  every: number;
+  arg: number;
+  key: string;
+  from: string;
 }
 
 /**

@@ -5,12 +5,14 @@
  * A candidate that skips work inside timed batches answers differently there (or leaves a state
  * its read-back shows), whatever it used to tell the batches from test calls.
  *
- * Where a batch's own results differ but its read-backs agree, the results may be ones the
- * statement leaves to the implementation (a Bloom filter's false positives): the candidate is
- * then asked the measured calls once more, one at a time and outside timing, exactly like a test
- * asks them, on a structure built the same way, and the batch stands only if it answered what the
- * candidate answers there. That assumes a call's result depends only on its arguments and the
- * structure (`CallBatch.results` says so); it is never done for advancing arguments.
+ * Where a batch's own results differ but its read-backs agree, and the workload says its results
+ * are ones the statement leaves to the implementation (`CallBatch.results: 'consistent'`, a Bloom
+ * filter's false positives), the candidate is then asked the measured calls once more, one at a
+ * time and outside timing, exactly like a test asks them, on a structure built the same way, and
+ * the batch stands only if it answered what the candidate answers there. That assumes a call's
+ * result depends only on its arguments and the structure; it is never done for advancing or
+ * chained arguments, nor for results the statement fixes (a solution wrong on large inputs only,
+ * but consistently, would pass).
  *
  * Both steps work on recorded schedules, so a probe can measure every size of a trial on the
  * candidate first and check them all in one turn of the reference.
@@ -121,8 +123,9 @@ export function compareSchedules({ workload, schedule, what }: TimedRecord, expe
   if (mismatches.length === 0) return { ok: true };
   const first = mismatches[0]!;
   const message = `results inside timed batches differ from the reference's: batch ${first.batch + 1} of ${what} (${first.count} calls)`;
-  // Asked one at a time, each entry must answer what it answered in every pass: not so for advancing arguments.
-  if (entries > MAX_OWN_ANSWERS || workload.measure.advance || workload.measure.results === 'open') return { ok: false, message };
+  // Asked one at a time, each entry must answer what it answered in every pass: not so for advancing or chained arguments.
+  const { advance, results, chain } = workload.measure;
+  if (results !== 'consistent' || entries > MAX_OWN_ANSWERS || advance || chain) return { ok: false, message };
   return { ok: 'ask', mismatches, message };
 }
 

@@ -414,7 +414,7 @@ export class SubjectProcess implements Subject {
     target: RemoteObject | null,
     method: string,
     argsList: unknown[][],
-    opts: Pick<BodyOf<SubjectOps, 'prepare'>, 'hash' | 'advance' | 'echo' | 'read'> = {},
+    opts: Pick<BodyOf<SubjectOps, 'prepare'>, 'hash' | 'advance' | 'echo' | 'read' | 'pick' | 'chain'> = {},
   ): Promise<number> {
     const batch = this.nextBatch++;
     const ref = target instanceof RemoteHandle ? target.ref : null;

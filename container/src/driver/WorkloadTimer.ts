@@ -87,14 +87,16 @@ export class WorkloadTimer {
   }
 
   private prepare(instance: RemoteObject | null, batch: CallBatch, byDefault: 'reference' | 'open'): Promise<number> {
-    const { advance, echo, read } = batch;
-    const hash = (batch.results ?? byDefault) === 'reference';
+    const { advance, echo, read, compare, chain } = batch;
+    const hash = (batch.results ?? byDefault) !== 'open';
     if (batch.argsList.length === 0 && !echo) throw new Error(`the workload's \`${batch.method}\` batch has no calls`);
     return this.subject.prepare(instance, batch.method, batch.argsList, {
       hash,
       ...(advance ? { advance } : {}),
       ...(echo ? { echo } : {}),
       ...(read ? { read } : {}),
+      ...(compare !== undefined ? { pick: compare } : {}),
+      ...(chain ? { chain } : {}),
     });
   }
 

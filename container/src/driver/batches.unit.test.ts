@@ -29,6 +29,8 @@ export class Probe {
   twice(x) { return 2 * x; }
   echo(...args) { return args; }
   async later(x) { await null; return x + 1; }
+  page(q) { const at = q.cursor === undefined ? q.from : Number(q.cursor.slice(1)); return { items: [at, at + 1], next: 'c' + (at + 2), extra: Math.random() }; }
+  async pageLater(q) { await null; return this.page(q); }
   get size() { return this.log.length; }
   push(x) { this.log.push(x); }
 }`;
@@ -92,6 +94,30 @@ describe('timed batches', () => {
     const batch = await subject.prepare(probe, 'later', [[1], [2]]);
     const run = await subject.runBatch(batch, 2, 10_000);
     expect(run.digests).toEqual([digestOf(hashes([2, 3]), 0, 2)]);
+  });
+
+  it.each(['page', 'pageLater'])('chains calls on the previous result and digests the compared property alone (%s)', async (method) => {
+    const chained = await subject.prepare(probe, method, [[{ from: 10 }], [{}], [{ from: 50 }], [{}]], {
+      pick: 'items',
+      chain: { every: 2, arg: 0, key: 'cursor', from: 'next' },
+    });
+    // from 10, then the cursor it returned (12); from 50, then 52; twice round
+    const run = await subject.runBatch(chained, 6, 10_000);
+    const items = [
+      [10, 11],
+      [12, 13],
+      [50, 51],
+      [52, 53],
+      [10, 11],
+      [12, 13],
+    ];
+    expect(run.digests).toEqual([digestOf(hashes(items), 0, 6)]);
+  });
+
+  it('refuses a chain whose argument is not an object', async () => {
+    await expect(subject.prepare(probe, 'page', [[1], [2]], { chain: { every: 2, arg: 0, key: 'cursor', from: 'next' } })).rejects.toThrow(
+      /chained arguments must be objects/,
+    );
   });
 
   it('leaves open results out, advances arguments after each pass, and echoes the calls it follows', async () => {

@@ -30,8 +30,15 @@ describe('compareSchedules', () => {
     expect((outcome as { message: string }).message).toMatch(/read-back after timed batches differs.*`g` after batch 2 of `f` at n = 4/);
   });
 
-  it('asks the candidate again when only results differ, with where each differing batch started', () => {
-    const record = { workload: workload(10), schedule: [batch(3, 7), batch(8, 1), batch(4, 2)], what: '`f`' };
+  it('fails results the statement fixes when they differ, without asking again', () => {
+    const record = { workload: workload(10), schedule: [batch(3, 7), batch(8, 1)], what: '`f`' };
+    const outcome = compareSchedules(record, [batch(3, 7), batch(8, 9)]);
+    expect(outcome.ok).toBe(false);
+    expect((outcome as { message: string }).message).toMatch(/results inside timed batches differ from the reference's: batch 2/);
+  });
+
+  it('asks the candidate again when only results left to the implementation differ, with where each differing batch started', () => {
+    const record = { workload: workload(10, { results: 'consistent' }), schedule: [batch(3, 7), batch(8, 1), batch(4, 2)], what: '`f`' };
     const outcome = compareSchedules(record, [batch(3, 7), batch(8, 9), batch(4, 5)]);
     expect(outcome).toMatchObject({
       ok: 'ask',
@@ -46,7 +53,17 @@ describe('compareSchedules', () => {
   });
 
   it('does not ask when the arguments advance (entries answer differently in every pass)', () => {
-    const record = { workload: workload(10, { advance: { args: [0], by: 10 } }), schedule: [batch(3, 1)], what: '`f`' };
+    const record = {
+      workload: workload(10, { results: 'consistent', advance: { args: [0], by: 10 } }),
+      schedule: [batch(3, 1)],
+      what: '`f`',
+    };
+    expect(compareSchedules(record, [batch(3, 2)]).ok).toBe(false);
+  });
+
+  it('does not ask when calls are chained on the previous result', () => {
+    const chain = { every: 2, arg: 0, key: 'cursor', from: 'next' };
+    const record = { workload: workload(10, { results: 'consistent', chain }), schedule: [batch(3, 1)], what: '`f`' };
     expect(compareSchedules(record, [batch(3, 2)]).ok).toBe(false);
   });
 

@@ -52,6 +52,18 @@ interface Calls {
   advanced: number;
   /** A read-back that calls with the arguments of calls the measured batch made. */
   echo: Echo | null;
+  /** The property of each result the digest covers (null: the whole result). */
+  pick: string | null;
+  /** Entries whose argument takes a property of the previous call's result. */
+  chain: Chain | null;
+  /** The previous call's result, for `chain`. */
+  prev: unknown;
+}
+interface Chain {
+  every: number;
+  arg: number;
+  key: string;
+  from: string;
 }
 interface Advance {
   args: number[];
@@ -207,14 +219,22 @@ const handlers: Handlers<SubjectOps> = {
     for (const id of ids) batches.delete(id);
     return null;
   },
-  prepare: async ({ batch, target, method, argsList, hash, advance, echo, read }) => {
+  prepare: async ({ batch, target, method, argsList, hash, advance, echo, read, pick, chain }) => {
     const on = resolveTarget(target);
     const { fn, self } = read ? { fn: reader(on, method), self: undefined } : callable(on, method);
     const list = decodeList(argsList, codec) as unknown[][];
     if ((list.length === 0 && !echo) || !list.every(Array.isArray)) throw new TypeError('a batch needs a non-empty list of argument lists');
     if (advance && !list.every((args) => advance.args.every((i) => advanceable(args[i]))))
       throw new TypeError('advanced arguments must be numbers or strings ending in a number');
-    batches.set(batch, { ...callsOf(fn, self, list, hash !== false), advance: advance ?? null, echo: echo ?? null });
+    if (chain && !(chain.every >= 1 && list.every((args) => isRecord(args[chain.arg]))))
+      throw new TypeError('chained arguments must be objects');
+    batches.set(batch, {
+      ...callsOf(fn, self, list, hash !== false),
+      advance: advance ?? null,
+      echo: echo ?? null,
+      pick: pick ?? null,
+      chain: chain ?? null,
+    });
     return null;
   },
   run: async ({ batch, count, then = [] }) => {
@@ -239,7 +259,7 @@ function reader(on: unknown, name: string): () => unknown {
 }
 
 function callsOf(fn: (...args: unknown[]) => unknown, self: unknown, argsList: unknown[][], hash: boolean): Calls {
-  return { fn, self, argsList, next: 0, made: 0, hash, advance: null, advanced: 0, echo: null };
+  return { fn, self, argsList, next: 0, made: 0, hash, advance: null, advanced: 0, echo: null, pick: null, chain: null, prev: undefined };
 }
 
 function batchOf(id: number): Calls {
@@ -296,8 +316,9 @@ async function callEach(calls: Calls, count: number, kept: unknown[] | null): Pr
     if (!p.thenable) break;
     const r = await p.thenable;
     p.thenable = null;
+    calls.prev = r;
     if (kept) kept.push(r);
-    else if (calls.hash) p.digest = Math.imul(p.digest ^ hashResult(r, crossesAsData), FNV_PRIME) >>> 0;
+    else if (calls.hash) p.digest = Math.imul(p.digest ^ hashResult(picked(r, calls.pick), crossesAsData), FNV_PRIME) >>> 0;
   }
   calls.next = p.at;
   calls.made += count;
@@ -310,6 +331,7 @@ async function callEach(calls: Calls, count: number, kept: unknown[] | null): Pr
  * hashing). The common results are hashed inline: small integers and undefined.
  */
 function callSync(calls: Calls, count: number, kept: unknown[] | null, p: Progress): void {
+  if (calls.chain || calls.pick !== null) return callShaped(calls, count, kept, p);
   const { fn, self, argsList: list, hash, advance } = calls;
   let { digest, at, done } = p;
   while (done < count) {
@@ -342,6 +364,51 @@ function callSync(calls: Calls, count: number, kept: unknown[] | null, p: Progre
   p.at = at;
   p.done = done;
 }
+
+/**
+ * `callSync` for batches whose calls go on from the previous result (`chain`) or whose digest
+ * covers one property of each result (`pick`): apart, so that the common loop stays as lean.
+ */
+function callShaped(calls: Calls, count: number, kept: unknown[] | null, p: Progress): void {
+  const { fn, self, argsList: list, hash, advance, chain, pick } = calls;
+  let { digest, at, done } = p;
+  while (done < count) {
+    const r = apply(fn, self, chain && at % chain.every === chain.every - 1 ? chained(list[at]!, chain, calls.prev) : list[at]!);
+    if (++at === list.length) {
+      at = 0;
+      if (advance) {
+        advanceAll(list, advance);
+        calls.advanced++;
+      }
+    }
+    done++;
+    if (((typeof r === 'object' && r !== null) || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function') {
+      p.thenable = r as PromiseLike<unknown>;
+      break;
+    }
+    calls.prev = r;
+    if (kept) kept.push(r);
+    else if (hash) digest = Math.imul(digest ^ hashResult(picked(r, pick), crossesAsData), FNV_PRIME) >>> 0;
+  }
+  p.digest = digest;
+  p.at = at;
+  p.done = done;
+}
+
+/** An entry's arguments with, at `chain.key` of argument `chain.arg`, the previous result's `chain.from`. */
+function chained(entry: unknown[], chain: Chain, prev: unknown): unknown[] {
+  const args = entry.slice();
+  const from = isRecord(prev) ? prev[chain.from] : undefined;
+  args[chain.arg] = { ...(entry[chain.arg] as Record<string, unknown>), [chain.key]: from };
+  return args;
+}
+
+/** The part of a result the digest covers. */
+function picked(r: unknown, key: string | null): unknown {
+  return key === null ? r : isRecord(r) ? r[key] : undefined;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** One pass over a batch is done: its advancing arguments move on (once per pass, not per call). */
 function advanceAll(list: unknown[][], { args, by }: Advance): void {

@@ -48,6 +48,10 @@ export type SubjectOps = {
       echo?: { args: number[]; back: number[] };
       /** Reads the property `method` (a getter) instead of calling it. */
       read?: boolean;
+      /** The digest covers this property of each result alone (`CallBatch.compare`). */
+      pick?: string;
+      /** Calls taking an argument from the previous call's result (`CallBatch.chain`). */
+      chain?: { every: number; arg: number; key: string; from: string };
     };
     value: null;
   };
