@@ -98,10 +98,16 @@ export function openApiDocument(): object {
     description:
       'Events: `status` ({status}), `progress` (a ProgressEvent: compiling, suite:correctness 7/12, …), ' +
       'then `result` (the Submission with its result), after which the stream ends. ' +
-      'A late client first gets the steps so far. Each step has an `id`; reconnecting with `Last-Event-ID` skips those already seen.',
+      'A late client first gets the steps so far. Every event has an `id` (the `result` one past the last step); ' +
+      'reconnecting with `Last-Event-ID` skips those already seen. Close the stream on `result`: a client reconnecting ' +
+      'with the id of a finished submission’s `result` is answered 204, which stops an EventSource (SSE spec).',
     security: optionalAuth,
-    request: { params: IdParamSchema },
-    responses: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(404) },
+    request: { params: IdParamSchema, headers: z.object({ 'Last-Event-ID': z.string().optional() }) },
+    responses: {
+      200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      204: { description: 'the submission is finished and the client has seen its result (Last-Event-ID at or past it): nothing more' },
+      ...errors(404),
+    },
   });
   reg.registerPath({
     method: 'get',
