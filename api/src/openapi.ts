@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerWebhookEndpointLifecycle } from './openapiWebhooks';
 import { z } from 'zod';
 import {
   ProgressEventSchema,
@@ -151,10 +152,12 @@ export function openApiDocument(): object {
     method: 'delete',
     path: '/v1/webhook-endpoints/{id}',
     summary: 'Remove an endpoint',
+    description: 'It stops receiving and leaves the API; its deliveries and their attempts stay in the delivery log.',
     security: authed,
     request: { params: IdParamSchema },
     responses: { 204: { description: 'removed' }, ...errors(401, 404) },
   });
+  registerWebhookEndpointLifecycle(reg, { errors, json, authed });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-deliveries',
