@@ -21,7 +21,8 @@ export async function streamSubmissionEvents(ctx: ApiContext, req: Request, res:
   let lastSeq = lastEventId(req);
   const readLog = () => readProgress(ctx.redis, ctx.config.queuePrefix, sub.id);
   // A finished submission's stream is its log then the result (id log length + 1): seen all of it, nothing to send.
-  const finishedLog = isFinished(sub.status) ? await readLog().catch((): SequencedMessage[] => []) : undefined;
+  // Without the log (Redis unreachable) we cannot tell, so the result goes out again rather than a 204.
+  const finishedLog = isFinished(sub.status) ? await readLog().catch(() => null) : undefined;
   if (finishedLog && lastSeq >= finishedLog.length + 1) {
     res.status(204).set('Cache-Control', 'no-store').end();
     return;
@@ -51,10 +52,12 @@ export async function streamSubmissionEvents(ctx: ApiContext, req: Request, res:
     if (m.seq <= lastSeq || finished) return;
     lastSeq = m.seq;
     if (m.type === 'progress') send('progress', m.event, m.seq);
-    else {
-      send('status', { status: m.status, ...(m.message ? { message: m.message } : {}) }, m.seq);
-      if (isFinished(m.status)) void finishWith().catch(() => end());
-    }
+    else send('status', { status: m.status, ...(m.message ? { message: m.message } : {}) }, m.seq);
+  };
+  // A live final status ends the stream even when its seq was skipped (a Last-Event-ID from elsewhere).
+  const onLive = (m: SequencedMessage) => {
+    deliver(m);
+    if (m.type === 'status' && isFinished(m.status)) void finishWith().catch(() => end());
   };
   const finishWith = async (log?: SequencedMessage[]) => {
     if (finished) return;
@@ -67,20 +70,20 @@ export async function streamSubmissionEvents(ctx: ApiContext, req: Request, res:
     end();
   };
 
-  if (finishedLog) {
-    await finishWith(finishedLog);
+  if (finishedLog !== undefined) {
+    await finishWith(finishedLog ?? []);
     return;
   }
   // Subscribe first, then replay: anything published in between arrives twice and is dropped by seq.
   const buffered: SequencedMessage[] = [];
   let replaying = true;
-  cleanups.push(await ctx.hub.subscribe(sub.id, (m) => (replaying ? buffered.push(m) : deliver(m))));
+  cleanups.push(await ctx.hub.subscribe(sub.id, (m) => (replaying ? buffered.push(m) : onLive(m))));
   const log = await readLog();
   // A snapshot of the status before any step: id 0, so resuming from it replays everything.
   if (lastSeq === 0 && log.length === 0) send('status', { status: sub.status }, 0);
   for (const m of log) deliver(m);
   replaying = false;
-  for (const m of buffered) deliver(m);
+  for (const m of buffered) onLive(m);
   // Fallbacks: a heartbeat keeps proxies from closing the stream; a slow poll of PostgreSQL ends it even if a message was lost.
   const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), ctx.config.sseHeartbeatMs);
   const poll = setInterval(() => void finishWith().catch(() => {}), 5_000);
