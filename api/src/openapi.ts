@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerWebhookEndpointLifecycle } from './openapiWebhooks';
 import { z } from 'zod';
 import {
   ProgressEventSchema,
@@ -98,10 +99,16 @@ export function openApiDocument(): object {
     description:
       'Events: `status` ({status}), `progress` (a ProgressEvent: compiling, suite:correctness 7/12, …), ' +
       'then `result` (the Submission with its result), after which the stream ends. ' +
-      'A late client first gets the steps so far. Each step has an `id`; reconnecting with `Last-Event-ID` skips those already seen.',
+      'A late client first gets the steps so far. Every event has an `id` (the `result` one past the last step); ' +
+      'reconnecting with `Last-Event-ID` skips those already seen. Close the stream on `result`: a client reconnecting ' +
+      'with the id of a finished submission’s `result` is answered 204, which stops an EventSource (SSE spec).',
     security: optionalAuth,
-    request: { params: IdParamSchema },
-    responses: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(404) },
+    request: { params: IdParamSchema, headers: z.object({ 'Last-Event-ID': z.string().optional() }) },
+    responses: {
+      200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      204: { description: 'the submission is finished and the client has seen its result (Last-Event-ID at or past it): nothing more' },
+      ...errors(404),
+    },
   });
   reg.registerPath({
     method: 'get',
@@ -145,10 +152,12 @@ export function openApiDocument(): object {
     method: 'delete',
     path: '/v1/webhook-endpoints/{id}',
     summary: 'Remove an endpoint',
+    description: 'It stops receiving and leaves the API; its deliveries and their attempts stay in the delivery log.',
     security: authed,
     request: { params: IdParamSchema },
     responses: { 204: { description: 'removed' }, ...errors(401, 404) },
   });
+  registerWebhookEndpointLifecycle(reg, { errors, json, authed });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-deliveries',

@@ -1,5 +1,6 @@
 /** Helpers for the API's tests: a real server on an ephemeral loopback port (with a real worker when given an engine). */
 import { pino } from 'pino';
+import type { ProgressEvent, Result, SourceFile } from '@assay/contracts';
 import { startEmbeddedWorker, type GradingEngine } from '@assay/worker';
 import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 import { startServer, type RunningServer, type StartEmbeddedWorker } from './server';
@@ -52,5 +53,41 @@ export async function startTestApi(
       await api.close();
       await env.cleanup();
     },
+  };
+}
+
+/** A grading engine without Docker: two steps and an accepted result at once (after `before`, when given). */
+
+export function instantEngine(
+  opts: { before?: (submissionId: string, files: SourceFile[]) => Promise<void> | undefined } = {},
+): GradingEngine {
+  return {
+    async grade(req, o) {
+      const steps: ProgressEvent[] = [{ stage: 'compiling' }, { stage: 'suite', suite: 'correctness', done: 1, total: 1 }];
+      for (const s of steps) o?.onProgress?.(s);
+      await opts.before?.(o?.submissionId ?? '', req.files);
+      const now = new Date().toISOString();
+      const result: Result = {
+        schemaVersion: 1,
+        verdict: 'accepted',
+        score: 100,
+        summary: 'all passed',
+        problem: { id: req.problem.manifest.id, version: req.problem.manifest.version },
+        language: req.language,
+        suites: [{ name: 'correctness', weight: 100, passed: 1, total: 1, tests: [] }],
+        latency: [],
+        complexity: [],
+        staticHints: [],
+        compile: { ok: true, diagnostics: [] },
+        resources: { cpuMs: 1, peakMemoryBytes: 1, wallMs: 1 },
+        output: { stdout: '', stderr: '', truncated: false },
+        timings: { queuedAt: now, startedAt: now, finishedAt: now },
+        graderVersion: 'test-engine/1',
+      };
+      return result;
+    },
+    reapOrphans: async () => 0,
+    ping: async () => {},
+    close: async () => {},
   };
 }

@@ -79,6 +79,29 @@ export const WebhookEndpointCreateSchema = z
   })
   .strict();
 
+/** Changes to an endpoint: any of its fields; `enabled` false stops deliveries, true resumes them (and clears the failure record). */
+export const WebhookEndpointUpdateSchema = z
+  .object({
+    url: WebhookEndpointCreateSchema.shape.url.optional(),
+    description: WebhookEndpointCreateSchema.shape.description.unwrap().nullable().optional(),
+    events: z.array(WebhookEventSchema).min(1).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((u) => Object.values(u).some((v) => v !== undefined), { message: 'give at least one of url, description, events, enabled' });
+
+/** Rotating a secret: the previous one keeps signing (both signatures sent) for `gracePeriodS`. */
+export const WebhookSecretRotateSchema = z
+  .object({
+    gracePeriodS: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .optional(),
+  })
+  .strict();
+
 export const WebhookEndpointSchema = z.object({
   id: IdSchema,
   url: z.string(),
@@ -86,8 +109,26 @@ export const WebhookEndpointSchema = z.object({
   events: z.array(WebhookEventSchema),
   enabled: z.boolean(),
   createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** First failed attempt since the last success (null while deliveries succeed). */
+  failingSince: z.iso.datetime().nullable(),
+  disabledAt: z.iso.datetime().nullable(),
+  /** Who or what disabled it: the API, or the automatic disabling of an endpoint failing for days. */
+  disabledReason: z.string().nullable(),
+  /** While set, deliveries are signed with the previous secret too (until then). */
+  previousSecretExpiresAt: z.iso.datetime().nullable(),
 });
 export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({ secret: z.string() });
+
+export const WebhookEndpointHistorySchema = z.object({
+  items: z.array(
+    z.object({
+      action: z.enum(['created', 'updated', 'disabled', 'enabled', 'secret_rotated', 'auto_disabled', 'deleted']),
+      detail: z.string().nullable(),
+      at: z.iso.datetime(),
+    }),
+  ),
+});
 
 export const DeliverySchema = z.object({
   id: IdSchema,

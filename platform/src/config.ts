@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   WEBHOOK_ATTEMPTS: int(1, 50).default(8),
   WEBHOOK_BACKOFF_MS: int(0).default(2_000),
   WEBHOOK_TIMEOUT_MS: int(100).default(10_000),
+  /** An endpoint whose every attempt has failed for this long is disabled (0 = never); Svix's 5 days. */
+  WEBHOOK_DISABLE_AFTER_S: int(0).default(5 * 24 * 3600),
+  /** After a secret rotation, how long the previous secret still signs (both signatures sent) unless the request says. */
+  WEBHOOK_SECRET_GRACE_S: int(0, 7 * 24 * 3600).default(24 * 3600),
   /** Hosts (names or IPs) callbacks may target even when they resolve to private addresses. */
   ALLOWED_CALLBACK_HOSTS: list.default([]),
   ALLOW_LOOPBACK_CALLBACKS: bool.default(false),
@@ -102,6 +106,9 @@ export interface Config {
     attempts: number;
     backoffMs: number;
     timeoutMs: number;
+    /** 0 = never disable an endpoint for failing. */
+    disableAfterS: number;
+    secretGraceS: number;
     allowedHosts: string[];
     allowLoopback: boolean;
     allowPrivate: boolean;
@@ -166,6 +173,8 @@ export function loadConfig(
       attempts: e.WEBHOOK_ATTEMPTS,
       backoffMs: e.WEBHOOK_BACKOFF_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterS: e.WEBHOOK_DISABLE_AFTER_S,
+      secretGraceS: e.WEBHOOK_SECRET_GRACE_S,
       allowedHosts: e.ALLOWED_CALLBACK_HOSTS.map((h) => h.toLowerCase()),
       allowLoopback: e.ALLOW_LOOPBACK_CALLBACKS,
       allowPrivate: e.ALLOW_PRIVATE_CALLBACKS,

@@ -1,6 +1,7 @@
 /**
  * Screenshots of the page grading a real solution through Docker (not part of `npm test`: a real
- * grading takes ~30 s). Needs the services (`bash scripts/services.sh`), Docker and chromium
+ * grading takes ~30 s), at 1360 px wide and on a 390×844 phone (the result's permanent link), with
+ * each page's height printed. Needs the services (`bash scripts/services.sh`), Docker and chromium
  * (`apt-get install -y chromium`).
  *
  *   npx tsx web/scripts/screenshots.ts [problem] [solution file] [out dir]
@@ -11,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { loadConfig, createLogger } from '@assay/platform';
 import { createGradingEngine } from '@assay/worker';
 import { startTestApi } from '../../api/src/testing';
@@ -27,19 +28,21 @@ const t = await startTestApi('web-shots', { RUN_WORKER: 'true', WORKER_CONCURREN
   createGradingEngine(loadConfig(), createLogger({ logLevel: 'silent' }, 'shots')),
 );
 const profile = mkdtempSync(join(tmpdir(), 'assay-chromium-'));
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  args: ARGS,
   viewport: { width: 1360, height: 900 },
 });
+const height = (page: Page) => page.evaluate(() => document.documentElement.scrollHeight);
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -57,6 +60,39 @@ try {
   console.log(
     `${await page.locator('.result .badge').first().innerText()} ${await page.locator('.result .score').innerText()} — screenshots in ${out}`,
   );
+  console.log(`1360 px wide: result page ${await height(page)} px high`);
+  const id = (await page.locator('.submission-id code').innerText()).trim();
+
+  const phone = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+  try {
+    const p = await phone.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const keyField = async () => {
+      const box = await p.locator('#api-key').boundingBox();
+      return box && box.width > 0
+        ? `API-key field shown (x=${Math.round(box.x)}, ${Math.round(box.width)} px wide)`
+        : 'API-key field NOT shown';
+    };
+    const size = async () =>
+      `${await height(p)} px high, ${await p.evaluate(() => document.documentElement.scrollWidth)} px wide; ${await keyField()}`;
+    await p.goto(`${t.url}/problems/${problem}`);
+    await p.waitForSelector('.statement h1');
+    await p.selectOption('select[aria-label=language]', language);
+    await p.fill('textarea.editor', readFileSync(file, 'utf8'));
+    await p.screenshot({ path: join(out, 'phone-problem.png'), fullPage: true });
+    console.log(`390×844: problem page ${await size()}`);
+    await p.click('button.primary');
+    await p.waitForSelector('.result .badge', { timeout: 300_000 });
+    await p.locator('.result-head').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(out, 'phone-problem-result.png'), fullPage: true });
+    console.log(`390×844: problem page with its result ${await size()}`);
+    await p.goto(`${t.url}/submissions/${id}`);
+    await p.waitForSelector('.result .badge');
+    await p.screenshot({ path: join(out, 'phone-result-top.png') });
+    await p.screenshot({ path: join(out, 'phone-result.png'), fullPage: true });
+    console.log(`390×844: result page ${await size()}`);
+  } finally {
+    await phone.close();
+  }
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -56,6 +56,30 @@ function authHeaders(): Record<string, string> {
   return key ? { authorization: `Bearer ${key}` } : {};
 }
 
+/** A 401 to a request that carried the key: the key itself is wrong, whatever the route. */
+function invalidKeyError(): ApiError {
+  return new ApiError(401, {
+    type: 'about:blank',
+    title: 'API key not valid',
+    status: 401,
+    detail:
+      'The API key in the field at the top of the page is not valid (mistyped, unknown or revoked). ' +
+      'Correct it, or clear the field to practise without one.',
+  });
+}
+
+/**
+ * An idempotency key (a random UUID v4) from `crypto.getRandomValues`, which every browser has;
+ * `crypto.randomUUID` exists only in secure contexts (https or localhost), not on a plain-http origin.
+ */
+export function idempotencyKey(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export async function errorFrom(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
@@ -79,14 +103,22 @@ export async function errorFrom(res: Response): Promise<ApiError> {
   });
 }
 
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/** `public`: routes anyone may read, sent without the key so a wrong one cannot break them. */
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  access: 'public' | 'keyed' = 'keyed',
+): Promise<T> {
+  const auth = access === 'public' ? {} : authHeaders();
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers: {
         accept: 'application/json',
-        ...authHeaders(),
+        ...auth,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
@@ -100,12 +132,13 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
       detail: `could not reach the API (${(e as Error).message}); check your connection and retry`,
     });
   }
+  if (res.status === 401 && auth.authorization) throw invalidKeyError();
   if (!res.ok) throw await errorFrom(res);
   return (await res.json()) as T;
 }
 
-export const listProblems = () => call<{ items: ProblemSummary[] }>('GET', '/v1/problems').then((r) => r.items);
-export const getProblem = (id: string) => call<ProblemDetail>('GET', `/v1/problems/${encodeURIComponent(id)}`);
+export const listProblems = () => call<{ items: ProblemSummary[] }>('GET', '/v1/problems', undefined, {}, 'public').then((r) => r.items);
+export const getProblem = (id: string) => call<ProblemDetail>('GET', `/v1/problems/${encodeURIComponent(id)}`, undefined, {}, 'public');
 export const getSubmission = (id: string) => call<Submission>('GET', `/v1/submissions/${encodeURIComponent(id)}`);
 
 export function createSubmission(req: {
@@ -113,7 +146,7 @@ export function createSubmission(req: {
   language: Language;
   files: Array<{ path: string; content: string }>;
 }): Promise<Submission> {
-  return call<Submission>('POST', '/v1/submissions', req, { 'idempotency-key': crypto.randomUUID() });
+  return call<Submission>('POST', '/v1/submissions', req, { 'idempotency-key': idempotencyKey() });
 }
 
 export function listSubmissions(q: { problemId?: string; status?: string; cursor?: string; limit?: number }): Promise<SubmissionList> {
@@ -131,8 +164,9 @@ export interface EventHandlers {
 
 /** Follows a submission's events until its result (or the signal aborts). */
 export async function followSubmission(id: string, h: EventHandlers, signal?: AbortSignal): Promise<void> {
+  const headers = authHeaders();
   await streamSse(`/v1/submissions/${encodeURIComponent(id)}/events`, {
-    headers: authHeaders(),
+    headers,
     ...(signal ? { signal } : {}),
     onMessage(m) {
       const data: unknown = JSON.parse(m.data);
@@ -147,6 +181,9 @@ export async function followSubmission(id: string, h: EventHandlers, signal?: Ab
       return false;
     },
     async onHttpError(res) {
+      // 204: the stream has nothing we have not seen (its result included); the caller reads the submission.
+      if (res.status === 204) return;
+      if (res.status === 401 && headers.authorization) throw invalidKeyError();
       throw await errorFrom(res);
     },
     onReconnect: (n) => h.onReconnect?.(n),

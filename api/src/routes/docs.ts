@@ -30,7 +30,14 @@ const WEBHOOKS =
   '<p>Signed per Standard Webhooks: headers <code>webhook-id</code>, <code>webhook-timestamp</code>, ' +
   '<code>webhook-signature: v1,&lt;base64 HMAC-SHA256 of id.timestamp.body&gt;</code> ' +
   'keyed with the base64 part of the <code>whsec_</code> secret. ' +
-  'Retries back off exponentially with jitter; the <code>webhook-id</code> stays the same across attempts and replays.</p>';
+  'Retries back off exponentially with jitter; the <code>webhook-id</code> stays the same across attempts and replays. ' +
+  'After a secret rotation both secrets sign during the grace period (two space-separated signatures), so either verifies. ' +
+  'An endpoint failing for <code>WEBHOOK_DISABLE_AFTER_S</code> (5 days) is disabled automatically (see its history).</p>';
+const EVENTS =
+  '<p><code>GET /v1/submissions/{id}/events</code> sends <code>status</code> and <code>progress</code> events, then ' +
+  '<code>result</code>, and ends: close the stream on <code>result</code>. Every event has an <code>id</code>; a client ' +
+  'reconnecting with <code>Last-Event-ID</code> gets only what it has not seen, and one that has seen the result of a finished ' +
+  'submission is answered <code>204 No Content</code>, which makes a browser <code>EventSource</code> stop reconnecting.</p>';
 
 /** A readable page rendered on the server from the OpenAPI document (no external scripts: works offline). */
 function renderDocs(): string {
@@ -78,6 +85,7 @@ function renderDocs(): string {
 <style>${STYLE}</style></head>
 <body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description)}</p>${MACHINE_READABLE}
 <h2>Endpoints</h2>${ops.join('')}<h2 id="errors">Errors</h2>${ERRORS}<ul>${errs}</ul>
+<h2 id="events">Event streams</h2>${EVENTS}
 <h2>Webhooks</h2>${WEBHOOKS}
 <h2>Schemas</h2>${schemas}<h2>Server configuration</h2><p>Environment variables: ${variables}.</p></body></html>`;
 }

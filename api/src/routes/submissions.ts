@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { SubmissionRequestSchema, type SubmissionRequest, IdParamSchema, SubmissionListQuerySchema, isFinished } from '@assay/contracts';
+import { SubmissionRequestSchema, type SubmissionRequest, IdParamSchema, SubmissionListQuerySchema } from '@assay/contracts';
 import {
   CallbackUrlError,
   checkCallbackUrl,
@@ -13,12 +13,11 @@ import {
   getSubmission,
   insertSubmission,
   listSubmissions,
-  readProgress,
   recordProblemVersion,
-  type SequencedMessage,
   type Submission,
 } from '@assay/platform';
 import { principalOf, requirePrincipal } from '../auth';
+import { streamSubmissionEvents } from '../eventStream';
 import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
 import { presentSubmission, presentSummary } from '../presenters';
@@ -184,7 +183,7 @@ export function submissionsRouter(ctx: ApiContext): Router {
 
   r.get('/v1/submissions/:id/events', async (req, res) => {
     const sub = await visibleSubmission(ctx, req, res);
-    await streamEvents(ctx, req, res, sub);
+    await streamSubmissionEvents(ctx, req, res, sub);
   });
 
   return r;
@@ -203,71 +202,4 @@ async function visibleSubmission(ctx: ApiContext, req: Request, res: Response): 
   if (!sub || (sub.orgId !== null && sub.orgId !== principal?.orgId))
     throw new HttpError('not-found', `no submission ${p.data.id}${principal ? '' : ' visible without an API key'}`);
   return sub;
-}
-
-/**
- * Server-Sent Events: replays the progress so far, then streams new steps as the worker publishes
- * them, then sends the final `result` event and ends. `Last-Event-ID` skips steps already seen.
- */
-async function streamEvents(ctx: ApiContext, req: Request, res: Response, sub: Submission): Promise<void> {
-  res.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
-  const send = (event: string, data: unknown, id?: number) => {
-    if (!res.writableEnded) res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
-  let lastSeq = Number(req.get('Last-Event-ID') ?? 0) || 0;
-  let finished = false;
-  const cleanups: Array<() => void> = [];
-  const end = () => {
-    if (finished) return;
-    finished = true;
-    for (const c of cleanups) c();
-    res.end();
-  };
-  req.on('close', end);
-
-  const finishWith = async () => {
-    if (finished) return;
-    const now = await getSubmission(ctx.pool, sub.id);
-    if (!now || !isFinished(now.status)) return;
-    send('result', presentSubmission(now));
-    end();
-  };
-  const deliver = (m: SequencedMessage) => {
-    if (m.seq <= lastSeq || finished) return;
-    lastSeq = m.seq;
-    if (m.type === 'progress') send('progress', m.event, m.seq);
-    else {
-      send('status', { status: m.status, ...(m.message ? { message: m.message } : {}) }, m.seq);
-      if (isFinished(m.status)) void finishWith().catch(() => end());
-    }
-  };
-
-  if (isFinished(sub.status)) {
-    for (const m of await readProgress(ctx.redis, ctx.config.queuePrefix, sub.id).catch(() => [])) deliver(m);
-    await finishWith();
-    return;
-  }
-  // Subscribe first, then replay: anything published in between arrives twice and is dropped by seq.
-  const buffered: SequencedMessage[] = [];
-  let replaying = true;
-  cleanups.push(await ctx.hub.subscribe(sub.id, (m) => (replaying ? buffered.push(m) : deliver(m))));
-  const log = await readProgress(ctx.redis, ctx.config.queuePrefix, sub.id);
-  if (lastSeq === 0 && log.length === 0) send('status', { status: sub.status });
-  for (const m of log) deliver(m);
-  replaying = false;
-  for (const m of buffered) deliver(m);
-  // Fallbacks: a heartbeat keeps proxies from closing the stream; a slow poll of PostgreSQL ends it even if a message was lost.
-  const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), ctx.config.sseHeartbeatMs);
-  const poll = setInterval(() => void finishWith().catch(() => {}), 5_000);
-  cleanups.push(
-    () => clearInterval(heartbeat),
-    () => clearInterval(poll),
-  );
-  await finishWith();
 }

@@ -30,9 +30,15 @@ export interface WebhookHeaders {
   'webhook-signature': string;
 }
 
-export function webhookHeaders(secret: string, id: string, body: string, now = Date.now()): WebhookHeaders {
+/**
+ * The headers of one attempt. During a secret rotation's grace period pass the previous secret too:
+ * both signatures go out, space-separated, as Standard Webhooks provides, so a receiver holding
+ * either secret verifies.
+ */
+export function webhookHeaders(secret: string, id: string, body: string, now = Date.now(), previousSecrets: string[] = []): WebhookHeaders {
   const ts = Math.floor(now / 1000);
-  return { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signWebhook(secret, id, ts, body) };
+  const signature = [secret, ...previousSecrets].map((s) => signWebhook(s, id, ts, body)).join(' ');
+  return { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature };
 }
 
 /** The library's reasons, in the words of our other errors (its own message when it adds a new one). */

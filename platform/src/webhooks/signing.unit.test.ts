@@ -57,4 +57,15 @@ describe('Standard Webhooks signing', () => {
     expect(() => verifyWebhook(secret, { ...headers, 'webhook-id': undefined }, body)).toThrow(/missing webhook-id/);
     expect(() => verifyWebhook('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers, body)).toThrow(/must start with whsec_/);
   });
+
+  it('signs with the previous secret too during a rotation: the library verifies with either, not with a third', () => {
+    const [current, previous] = [generateWebhookSecret(), generateWebhookSecret()];
+    const body = '{"type":"submission.completed"}';
+    const h = webhookHeaders(current, 'msg_5', body, Date.now(), [previous]);
+    expect(h['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(h['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+    expect(new Webhook(current).verify(body, { ...h })).toEqual(JSON.parse(body));
+    expect(new Webhook(previous).verify(body, { ...h })).toEqual(JSON.parse(body));
+    expect(() => new Webhook(generateWebhookSecret()).verify(body, { ...h })).toThrow(WebhookVerificationError);
+  });
 });
