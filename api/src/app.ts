@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { SUBMISSION_LIMITS } from '@assay/contracts';
 import { authenticate } from './auth';
 import type { ApiContext } from './context';
+import { DependencyProbe } from './DependencyProbe';
 import { errorHandler, notFoundHandler } from './errors';
 import { httpMetricsMiddleware, registerQueueMetrics } from './httpMetrics';
 import { ADMIN_BASE, adminRouter } from './routes/admin';
@@ -51,6 +52,6 @@ export function createApp(ctx: ApiContext): Express {
   app.use(submissionsRouter(ctx));
   app.use(webhooksRouter(ctx));
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(new DependencyProbe(ctx.pool, ctx.redis)));
   return app;
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger, createPool, createQueues, migrate, type Config, type Pool } from '@assay/platform';
 import { createApp } from './app';
+import { answerParserErrors } from './clientError';
 import type { ApiContext } from './context';
 import { ProblemCatalogue } from '@assay/platform';
 import { ProgressHub } from './ProgressHub';
@@ -65,6 +66,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     );
   });
   server.keepAliveTimeout = 65_000;
+  answerParserErrors(server);
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   logger.info({ url, embeddedWorker: Boolean(worker) }, `API listening on ${url} (docs at ${url}/docs)`);

@@ -20,6 +20,7 @@ import { requirePrincipal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
 import { DeliveryListQuerySchema, WebhookEndpointCreateSchema } from '@assay/contracts';
+import { answerOtherMethods, jsonBody, noBodyOrJson } from '../routing';
 
 const presentEndpoint = (e: WebhookEndpoint) => ({
   id: e.id,
@@ -39,7 +40,7 @@ const presentDelivery = (d: DeliveryLog) => ({
 export function webhooksRouter(ctx: ApiContext): Router {
   const r = Router();
 
-  r.post('/v1/webhook-endpoints', async (req, res) => {
+  r.post('/v1/webhook-endpoints', jsonBody, async (req, res) => {
     const principal = requirePrincipal(res);
     const parsed = WebhookEndpointCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(parsed.error, 'the webhook endpoint');
@@ -77,9 +78,9 @@ export function webhooksRouter(ctx: ApiContext): Router {
     res.json({ ...presentEndpoint(ep), secret: decryptSecret(ctx.config.webhooks.secretsKey, ep.secretEnc) });
   });
 
-  r.delete('/v1/webhook-endpoints/:id', async (req, res) => {
+  r.delete('/v1/webhook-endpoints/:id', noBodyOrJson, async (req, res) => {
     const principal = requirePrincipal(res);
-    if (!(await deleteEndpoint(ctx.pool, principal.orgId, req.params.id)))
+    if (!(await deleteEndpoint(ctx.pool, principal.orgId, String(req.params.id))))
       throw new HttpError('not-found', `no webhook endpoint ${req.params.id} in your organisation`);
     res.status(204).end();
   });
@@ -98,13 +99,13 @@ export function webhooksRouter(ctx: ApiContext): Router {
     res.json(presentDelivery(d));
   });
 
-  r.post('/v1/webhook-deliveries/:id/replay', async (req, res) => {
+  r.post('/v1/webhook-deliveries/:id/replay', noBodyOrJson, async (req, res) => {
     const principal = requirePrincipal(res);
-    const d = await markForReplay(ctx.pool, principal.orgId, req.params.id);
+    const d = await markForReplay(ctx.pool, principal.orgId, String(req.params.id));
     if (!d) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
     await enqueueDeliveries(ctx.queues, ctx.config, [d.id], `-replay-${d.replays}`);
     req.log.info({ deliveryId: d.id, replay: d.replays }, 'webhook replay queued');
     res.status(202).location(`/v1/webhook-deliveries/${d.id}`).json(presentDelivery(d));
   });
-  return r;
+  return answerOtherMethods(r);
 }
