@@ -51,3 +51,10 @@ export const noBodyOrJson: RequestHandler = (req, _res, next) => {
   if (!empty && req.is('application/json') === false) throw notJson(req.headers['content-type']);
   next();
 };
+
+/** RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (Node's own check answers without a body, so it is off). */
+export const requireHost: RequestHandler = (req, _res, next) => {
+  if (req.httpVersion === '1.1' && req.headers.host === undefined)
+    throw new HttpError('bad-request', 'an HTTP/1.1 request must carry a Host header');
+  next();
+};
