@@ -68,6 +68,7 @@ afterAll(async () => {
 function problems(c: FuzzCase, a: Answer): string[] {
   const out: string[] = [];
   const method = c.kind === 'http' ? c.method : c.bytes.toString('latin1').split(' ')[0];
+  if (c.kind === 'http' && c.expect && a.status !== c.expect) out.push(`answered ${a.status}, not ${c.expect}: ${a.body.slice(0, 200)}`);
   if (a.status >= 500) out.push(`answered ${a.status}: ${a.body.slice(0, 300)}`);
   if (a.status === 0 && !(c.kind === 'raw' && c.mayClose)) out.push('closed without an answer');
   if (a.status >= 400 && method !== 'HEAD') {
@@ -80,7 +81,7 @@ function problems(c: FuzzCase, a: Answer): string[] {
       if (typeof body.type !== 'string') out.push('no type');
     }
   }
-  if (a.status === 405 && !a.headers.allow) out.push('405 without Allow');
+  if ((a.status === 405 || (method === 'OPTIONS' && a.status === 204)) && !a.headers.allow) out.push(`${a.status} without Allow`);
   return out;
 }
 

@@ -125,7 +125,7 @@ describe('methods', () => {
     ['POST', '/problems/lru-cache', 'GET, HEAD, OPTIONS'],
     ['PUT', '/', 'GET, HEAD, OPTIONS'],
     ['POST', '/healthz', 'GET, HEAD, OPTIONS'],
-    ['DELETE', '/assets/app.js', 'GET, HEAD'],
+    ['DELETE', '/assets/app.js', 'GET, HEAD, OPTIONS'],
   ])('%s %s is a 405 with Allow: %s', async (method, path, allow) => {
     const res = await t.request(method, path, { headers: auth });
     expectProblem(res, 405, new RegExp(`${method} is not allowed`));

@@ -97,6 +97,15 @@ const HEADER_SETS: Array<Record<string, string>> = [
   { cookie: 'a=' + '\xff'.repeat(100) },
 ];
 
+function decodes(s: string): boolean {
+  try {
+    decodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function fill(path: string, id: string): string {
   return path.replace(/\{[^}]+\}|:[a-z]+/gi, id);
 }
@@ -138,10 +147,16 @@ export function casesFor(route: Route, auth: Record<string, string>, pick: () =>
   const main = route.methods[0]!;
 
   for (const m of METHODS.filter((m) => !route.methods.includes(m) && !(m === 'HEAD' && route.methods.includes('GET'))))
-    http(`wrong method ${m}`, { method: m, path, headers: auth });
+    http(`wrong method ${m}`, { method: m, path, headers: auth, expect: m === 'OPTIONS' ? 204 : 405 });
   if (/\{|:/.test(route.path))
     for (const bad of BAD_PARAMS)
-      for (const m of route.methods) http(`${m} id=${bad.slice(0, 20)}`, { method: m, path: fill(route.path, bad), headers: auth });
+      for (const m of route.methods)
+        http(`${m} id=${bad.slice(0, 20)}`, {
+          method: m,
+          path: fill(route.path, bad),
+          headers: auth,
+          ...(decodes(bad) ? {} : { expect: 400 }),
+        });
   for (const headers of HEADER_SETS)
     http(`${main} with ${Object.keys(headers)[0]}`, { method: main, path, headers: { ...auth, ...headers } });
 

@@ -16,6 +16,8 @@ export interface HttpCase {
   path: string;
   headers?: Record<string, string>;
   body?: Buffer | string;
+  /** The status this case must get, where only one is right. */
+  expect?: number;
 }
 export interface RawCase {
   kind: 'raw';

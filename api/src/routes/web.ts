@@ -59,9 +59,11 @@ export function webRouter(dist = WEB_DIST): Router {
     express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, redirect: false }),
     // Not a file of this build: the API's 404, unless there is no build at all.
     (req, res, next) => {
+      const allow = 'GET, HEAD, OPTIONS';
+      if (req.method === 'OPTIONS') return void res.status(204).set('Allow', allow).end();
       if (req.method !== 'GET' && req.method !== 'HEAD')
-        throw new HttpError('method-not-allowed', `${req.method} is not allowed on /assets; it answers GET, HEAD`, {
-          headers: { Allow: 'GET, HEAD' },
+        throw new HttpError('method-not-allowed', `${req.method} is not allowed on /assets; it answers ${allow}`, {
+          headers: { Allow: allow },
         });
       if (existsSync(index)) next();
       else sendProblem(res, 'service-unavailable', NOT_BUILT);
