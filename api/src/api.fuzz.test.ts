@@ -9,7 +9,7 @@ import { createApiKey } from '@assay/platform';
 import { openApiDocument } from './openapi';
 import { PAGE_ROUTES } from './routes/web';
 import { sendHttp, sendRaw, type Answer, type FuzzCase } from './fuzz/client';
-import { casesFor, rawCases, rng, type Route } from './fuzz/cases';
+import { casesFor, randomCases, rawCases, rng, type Route } from './fuzz/cases';
 import { startTestApi, type TestApi } from './testing';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -93,6 +93,7 @@ describe('fuzzing every route', () => {
       // Every route with an API key and without one (public routes must refuse a bad key just the same).
       ...all.flatMap((r) => casesFor(r, auth, pick)),
       ...all.flatMap((r) => casesFor(r, {}, pick)),
+      ...all.flatMap((r) => randomCases(r, pick() < 0.5 ? auth : {}, pick, 20)),
       ...rawCases(['/v1/submissions', '/v1/problems/lru-cache', '/problems/lru-cache', '/docs']),
       { kind: 'http', name: 'admin without credentials', method: 'GET', path: '/admin/queues' },
       { kind: 'http', name: 'admin with bad basic auth', method: 'GET', path: '/admin/queues', headers: { authorization: 'Basic %%%' } },

@@ -293,3 +293,70 @@ export function rawCases(paths: string[]): FuzzCase[] {
   out.push({ kind: 'raw', name: 'blank lines only', bytes: Buffer.from('\r\n\r\n'), mayClose: true });
   return out;
 }
+
+const ATOMS = ['\u0000', '\ud800', '\udc00', '%', '/', '..', '?', '#', 'é', '😀', '\u202e', '"', '\\', '\r\n', ' ', 'a', '0', '{', '['];
+
+function randomString(pick: () => number): string {
+  let s = '';
+  for (let n = Math.floor(pick() * 24); n > 0; n--)
+    s += pick() < 0.6 ? ATOMS[Math.floor(pick() * ATOMS.length)] : String.fromCharCode(Math.floor(pick() * 0x10000));
+  return s;
+}
+
+function randomJson(pick: () => number, depth = 0): unknown {
+  const r = pick();
+  if (depth > 4 || r < 0.3) return randomString(pick);
+  if (r < 0.4) return [null, true, false, 0, -1, 1e308, 2 ** 53 + 1][Math.floor(pick() * 7)];
+  if (r < 0.7) return Array.from({ length: Math.floor(pick() * 4) }, () => randomJson(pick, depth + 1));
+  return Object.fromEntries(Array.from({ length: Math.floor(pick() * 4) }, () => [randomString(pick), randomJson(pick, depth + 1)]));
+}
+
+/** Leaves of `value`, as paths. */
+function leaves(value: unknown, at: string[] = []): string[][] {
+  if (!value || typeof value !== 'object') return [at];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, [...at, k]));
+}
+
+function setAt(value: unknown, at: string[], to: unknown): unknown {
+  if (!at.length) return to;
+  const [k, ...rest] = at;
+  if (Array.isArray(value)) return value.map((x, i) => (String(i) === k ? setAt(x, rest, to) : x));
+  const o = value as Record<string, unknown>;
+  return { ...o, [k!]: setAt(o[k!], rest, to) };
+}
+
+/** Every byte of the UTF-8 form percent-encoded (encodeURIComponent throws on a lone surrogate). */
+const pct = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => '%' + b.toString(16).padStart(2, '0')).join('');
+
+/** `n` requests drawn at random for a route: random bytes in its path, random values in its query and body. */
+export function randomCases(route: Route, auth: Record<string, string>, pick: () => number, n: number): FuzzCase[] {
+  const out: FuzzCase[] = [];
+  const hex = () =>
+    '%' +
+    Math.floor(pick() * 256)
+      .toString(16)
+      .padStart(2, '0');
+  for (let i = 0; i < n; i++) {
+    const param = Array.from({ length: 1 + Math.floor(pick() * 12) }, () => (pick() < 0.5 ? hex() : pct(randomString(pick)))).join('');
+    const path = route.path.replace(/\{[^}]+\}|:[a-z]+/gi, param || '%');
+    const q = `${pct(randomString(pick))}=${pct(randomString(pick))}`;
+    const method = route.methods[Math.floor(pick() * route.methods.length)]!;
+    const body =
+      route.body !== undefined && method !== 'GET'
+        ? JSON.stringify(
+            pick() < 0.2
+              ? randomJson(pick)
+              : setAt(route.body, leaves(route.body)[Math.floor(pick() * leaves(route.body).length)]!, randomJson(pick)),
+          )
+        : undefined;
+    out.push({
+      kind: 'http',
+      name: `${route.path} random #${i}`,
+      method,
+      path: `${path}?${q}`,
+      headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    });
+  }
+  return out;
+}
