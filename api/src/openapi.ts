@@ -65,9 +65,20 @@ export function openApiDocument(): object {
     ),
   );
   const SubmissionRequest = reg.register('SubmissionRequest', named('SubmissionRequest', SubmissionRequestSchema));
+  const retryAfter = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' as const } } };
   const errors = (...codes: number[]) =>
     Object.fromEntries(
-      codes.map((c) => [c, { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]),
+      codes.map((c) => [
+        c,
+        {
+          description:
+            c === 503
+              ? 'PostgreSQL or Redis is unreachable: retry after Retry-After seconds (problem details)'
+              : 'problem details (RFC 9457)',
+          content: { 'application/problem+json': { schema: Problem } },
+          ...(c === 503 || c === 429 ? { headers: retryAfter } : {}),
+        },
+      ]),
     );
   const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
   const authed = [{ [bearer.name]: [] }];
@@ -102,7 +113,7 @@ export function openApiDocument(): object {
     summary: "List your organisation's submissions, newest first",
     security: authed,
     request: { query: SubmissionListQuerySchema },
-    responses: { 200: json(SubmissionListSchema, 'a page; pass nextCursor as cursor for the next'), ...errors(401, 422) },
+    responses: { 200: json(SubmissionListSchema, 'a page; pass nextCursor as cursor for the next'), ...errors(401, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -111,7 +122,7 @@ export function openApiDocument(): object {
     summary: 'A submission and, once graded, its result',
     security: optionalAuth,
     request: { params: IdParamSchema },
-    responses: { 200: json(Submission, 'the submission'), ...errors(404) },
+    responses: { 200: json(Submission, 'the submission'), ...errors(404, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -129,7 +140,7 @@ export function openApiDocument(): object {
         description: 'an event stream; each `progress` event carries a ProgressEvent',
         content: { 'text/event-stream': { schema: StreamEvent } },
       },
-      ...errors(404),
+      ...errors(404, 503),
     },
   });
   reg.registerPath({
@@ -138,7 +149,7 @@ export function openApiDocument(): object {
     operationId: 'listProblems',
     summary: 'The problems on offer',
     security: publicRoute,
-    responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems'), ...errors(401) },
+    responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems'), ...errors(401, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -147,7 +158,7 @@ export function openApiDocument(): object {
     summary: 'A problem: statement, starter code, limits, sample test names',
     security: publicRoute,
     request: { params: z.object({ id: z.string() }) },
-    responses: { 200: json(ProblemDetailSchema, 'the problem'), ...errors(401, 404) },
+    responses: { 200: json(ProblemDetailSchema, 'the problem'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'post',
@@ -158,7 +169,7 @@ export function openApiDocument(): object {
       'Every submission of the organisation sends its completion to each endpoint, signed with the endpoint secret returned here (`whsec_…`).',
     security: authed,
     request: { body: { required: true, content: { 'application/json': { schema: WebhookEndpointCreateSchema } } } },
-    responses: { 201: json(WebhookEndpointWithSecretSchema, 'created'), ...errors(401, 422) },
+    responses: { 201: json(WebhookEndpointWithSecretSchema, 'created'), ...errors(401, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -166,7 +177,7 @@ export function openApiDocument(): object {
     operationId: 'listWebhookEndpoints',
     summary: 'Your webhook endpoints',
     security: authed,
-    responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401) },
+    responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -175,7 +186,7 @@ export function openApiDocument(): object {
     summary: 'One endpoint with its signing secret',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404) },
+    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'delete',
@@ -184,7 +195,7 @@ export function openApiDocument(): object {
     summary: 'Remove an endpoint',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 204: { description: 'removed' }, ...errors(401, 404) },
+    responses: { 204: { description: 'removed' }, ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -193,7 +204,7 @@ export function openApiDocument(): object {
     summary: 'The delivery log: every webhook sent, with each attempt',
     security: authed,
     request: { query: DeliveryListQuerySchema },
-    responses: { 200: json(z.object({ items: z.array(DeliverySchema) }), 'deliveries, newest first'), ...errors(401, 422) },
+    responses: { 200: json(z.object({ items: z.array(DeliverySchema) }), 'deliveries, newest first'), ...errors(401, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -202,7 +213,7 @@ export function openApiDocument(): object {
     summary: 'One delivery and its attempts',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404) },
+    responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'post',
@@ -211,7 +222,7 @@ export function openApiDocument(): object {
     summary: 'Send a delivery again (same webhook-id, fresh timestamp and signature)',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 202: json(DeliverySchema, 'queued for sending'), ...errors(401, 404) },
+    responses: { 202: json(DeliverySchema, 'queued for sending'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'get',
