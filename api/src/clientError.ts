@@ -3,7 +3,7 @@
  * with a bare status line. These answer with the same statuses as problem+json, written straight
  * to the socket (there is no response object yet), then close the connection.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_TYPES, problemDetails, type ErrorType } from './errors';
 
@@ -12,7 +12,7 @@ function describe(err: NodeJS.ErrnoException & { reason?: string }): [ErrorType,
     case 'HPE_HEADER_OVERFLOW':
       return [
         'headers-too-large',
-        'the request line and headers are larger than the server accepts (16 KiB); send fewer or shorter headers',
+        `the request line and headers are larger than the server accepts (${maxHeaderSize} bytes); send fewer or shorter headers`,
       ];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return ['request-timeout', 'the request was not received in time; send it again'];
