@@ -5,6 +5,8 @@ import { pinoHttp } from 'pino-http';
 import { SUBMISSION_LIMITS } from '@assay/contracts';
 import { authenticate } from './auth';
 import type { ApiContext } from './context';
+import { DependencyProbe } from './DependencyProbe';
+import { requireHost } from './routing';
 import { errorHandler, notFoundHandler } from './errors';
 import { httpMetricsMiddleware, registerQueueMetrics } from './httpMetrics';
 import { ADMIN_BASE, adminRouter } from './routes/admin';
@@ -36,6 +38,7 @@ export function createApp(ctx: ApiContext): Express {
       serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
     }),
   );
+  app.use(requireHost);
   app.use(httpMetricsMiddleware);
   registerQueueMetrics(ctx);
   // bull-board's UI needs its own scripts and styles: it gets a relaxed policy behind basic auth.
@@ -51,6 +54,6 @@ export function createApp(ctx: ApiContext): Express {
   app.use(submissionsRouter(ctx));
   app.use(webhooksRouter(ctx));
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(new DependencyProbe(ctx.pool, ctx.redis)));
   return app;
 }

@@ -17,6 +17,7 @@ import {
   SubmissionListQuerySchema,
   SubmissionListSchema,
   SubmissionSchema,
+  SubmissionStatusSchema,
   WebhookEndpointCreateSchema,
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
@@ -45,21 +46,51 @@ export function openApiDocument(): object {
   });
   const Problem = reg.register('ProblemDetails', named('ProblemDetails', ProblemDetailsSchema));
   const Result = reg.register('Result', named('Result', ResultSchema));
-  const Submission = reg.register('Submission', named('Submission', SubmissionSchema));
-  reg.register('ProgressEvent', named('ProgressEvent', ProgressEventSchema));
+  const Submission = reg.register('Submission', named('Submission', SubmissionSchema.extend({ result: Result.optional() })));
+  const ProgressEvent = reg.register('ProgressEvent', named('ProgressEvent', ProgressEventSchema));
+  const StreamEvent = reg.register(
+    'SubmissionStreamEvent',
+    named(
+      'SubmissionStreamEvent',
+      z
+        .discriminatedUnion('event', [
+          z.object({
+            event: z.literal('status'),
+            id: z.string().optional(),
+            data: z.object({ status: SubmissionStatusSchema, message: z.string().optional() }),
+          }),
+          z.object({ event: z.literal('progress'), id: z.string(), data: ProgressEvent }),
+          z.object({ event: z.literal('result'), data: Submission }),
+        ])
+        .describe('One event of the stream, as SSE fields: `event:`, `id:` and `data:` holding this JSON'),
+    ),
+  );
   const SubmissionRequest = reg.register('SubmissionRequest', named('SubmissionRequest', SubmissionRequestSchema));
+  const retryAfter = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' as const } } };
   const errors = (...codes: number[]) =>
     Object.fromEntries(
-      codes.map((c) => [c, { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]),
+      codes.map((c) => [
+        c,
+        {
+          description:
+            c === 503
+              ? 'PostgreSQL or Redis is unreachable: retry after Retry-After seconds (problem details)'
+              : 'problem details (RFC 9457)',
+          content: { 'application/problem+json': { schema: Problem } },
+          ...(c === 503 || c === 429 ? { headers: retryAfter } : {}),
+        },
+      ]),
     );
   const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
   const authed = [{ [bearer.name]: [] }];
   const optionalAuth = [{ [bearer.name]: [] }, {}];
-  void Result;
+  // Public routes take no key, but a key that is sent must be valid: a bad one is a 401 there too.
+  const publicRoute: Array<Record<string, string[]>> = [];
 
   reg.registerPath({
     method: 'post',
     path: '/v1/submissions',
+    operationId: 'createSubmission',
     summary: 'Submit a solution for grading',
     description:
       'Validates, stores and queues the submission; answers 202 with its id and a Location. ' +
@@ -79,22 +110,25 @@ export function openApiDocument(): object {
   reg.registerPath({
     method: 'get',
     path: '/v1/submissions',
+    operationId: 'listSubmissions',
     summary: "List your organisation's submissions, newest first",
     security: authed,
     request: { query: SubmissionListQuerySchema },
-    responses: { 200: json(SubmissionListSchema, 'a page; pass nextCursor as cursor for the next'), ...errors(401, 422) },
+    responses: { 200: json(SubmissionListSchema, 'a page; pass nextCursor as cursor for the next'), ...errors(401, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/submissions/{id}',
+    operationId: 'getSubmission',
     summary: 'A submission and, once graded, its result',
     security: optionalAuth,
     request: { params: IdParamSchema },
-    responses: { 200: json(Submission, 'the submission'), ...errors(404) },
+    responses: { 200: json(Submission, 'the submission'), ...errors(404, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/submissions/{id}/events',
+    operationId: 'streamSubmissionEvents',
     summary: 'Live progress (Server-Sent Events)',
     description:
       'Events: `status` ({status}), `progress` (a ProgressEvent: compiling, suite:correctness 7/12, …), ' +
@@ -105,100 +139,120 @@ export function openApiDocument(): object {
     security: optionalAuth,
     request: { params: IdParamSchema, headers: z.object({ 'Last-Event-ID': z.string().optional() }) },
     responses: {
-      200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      200: {
+        description: 'an event stream; each `progress` event carries a ProgressEvent',
+        content: { 'text/event-stream': { schema: StreamEvent } },
+      },
       204: { description: 'the submission is finished and the client has seen its result (Last-Event-ID at or past it): nothing more' },
-      ...errors(404),
+      ...errors(404, 503),
     },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/problems',
+    operationId: 'listProblems',
     summary: 'The problems on offer',
-    responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems') },
+    security: publicRoute,
+    responses: { 200: json(z.object({ items: z.array(ProblemSummarySchema) }), 'the problems'), ...errors(401, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/problems/{id}',
+    operationId: 'getProblem',
     summary: 'A problem: statement, starter code, limits, sample test names',
+    security: publicRoute,
     request: { params: z.object({ id: z.string() }) },
-    responses: { 200: json(ProblemDetailSchema, 'the problem'), ...errors(404) },
+    responses: { 200: json(ProblemDetailSchema, 'the problem'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'post',
     path: '/v1/webhook-endpoints',
+    operationId: 'createWebhookEndpoint',
     summary: 'Add a webhook endpoint for your organisation',
     description:
       'Every submission of the organisation sends its completion to each endpoint, signed with the endpoint secret returned here (`whsec_…`).',
     security: authed,
     request: { body: { required: true, content: { 'application/json': { schema: WebhookEndpointCreateSchema } } } },
-    responses: { 201: json(WebhookEndpointWithSecretSchema, 'created'), ...errors(401, 422) },
+    responses: { 201: json(WebhookEndpointWithSecretSchema, 'created'), ...errors(401, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-endpoints',
+    operationId: 'listWebhookEndpoints',
     summary: 'Your webhook endpoints',
     security: authed,
-    responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401) },
+    responses: { 200: json(z.object({ items: z.array(WebhookEndpointSchema) }), 'the endpoints'), ...errors(401, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-endpoints/{id}',
+    operationId: 'getWebhookEndpoint',
     summary: 'One endpoint with its signing secret',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404) },
+    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'delete',
     path: '/v1/webhook-endpoints/{id}',
+    operationId: 'deleteWebhookEndpoint',
     summary: 'Remove an endpoint',
     description: 'It stops receiving and leaves the API; its deliveries and their attempts stay in the delivery log.',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 204: { description: 'removed' }, ...errors(401, 404) },
+    responses: { 204: { description: 'removed' }, ...errors(401, 404, 503) },
   });
   registerWebhookEndpointLifecycle(reg, { errors, json, authed });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-deliveries',
+    operationId: 'listWebhookDeliveries',
     summary: 'The delivery log: every webhook sent, with each attempt',
     security: authed,
     request: { query: DeliveryListQuerySchema },
-    responses: { 200: json(z.object({ items: z.array(DeliverySchema) }), 'deliveries, newest first'), ...errors(401, 422) },
+    responses: { 200: json(z.object({ items: z.array(DeliverySchema) }), 'deliveries, newest first'), ...errors(401, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/v1/webhook-deliveries/{id}',
+    operationId: 'getWebhookDelivery',
     summary: 'One delivery and its attempts',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404) },
+    responses: { 200: json(DeliverySchema, 'the delivery'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'post',
     path: '/v1/webhook-deliveries/{id}/replay',
+    operationId: 'replayWebhookDelivery',
     summary: 'Send a delivery again (same webhook-id, fresh timestamp and signature)',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 202: json(DeliverySchema, 'queued for sending'), ...errors(401, 404) },
+    responses: { 202: json(DeliverySchema, 'queued for sending'), ...errors(401, 404, 503) },
   });
   reg.registerPath({
     method: 'get',
     path: '/healthz',
+    operationId: 'getHealth',
     summary: 'The process is up',
-    responses: { 200: json(z.object({ status: z.literal('ok') }), 'up') },
+    security: publicRoute,
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'up'), ...errors(405) },
   });
   reg.registerPath({
     method: 'get',
     path: '/readyz',
+    operationId: 'getReadiness',
     summary: 'PostgreSQL, Redis and Docker (or a grading worker) reachable',
-    responses: { 200: json(ReadinessSchema, 'ready'), 503: json(ReadinessSchema, 'not ready: see checks') },
+    security: publicRoute,
+    responses: { 200: json(ReadinessSchema, 'ready'), ...errors(405), 503: json(ReadinessSchema, 'not ready: see checks') },
   });
   reg.registerPath({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
     summary: 'Prometheus metrics',
-    responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+    security: publicRoute,
+    responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } }, ...errors(405) },
   });
 
   cached = new OpenApiGeneratorV31(reg.definitions).generateDocument({
@@ -206,6 +260,7 @@ export function openApiDocument(): object {
     info: {
       title: 'Assay API',
       version: '1.0.0',
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Grades solutions to backend coding problems in locked-down sandboxes. Errors are RFC 9457 problem details (application/problem+json).',
     },

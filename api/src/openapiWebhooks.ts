@@ -29,7 +29,7 @@ export function registerWebhookEndpointLifecycle(reg: OpenAPIRegistry, { errors,
       'Every change is in the endpoint history.',
     security: authed,
     request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: WebhookEndpointUpdateSchema } } } },
-    responses: { 200: json(WebhookEndpointSchema, 'the endpoint as changed'), ...errors(401, 404, 422) },
+    responses: { 200: json(WebhookEndpointSchema, 'the endpoint as changed'), ...errors(401, 404, 422, 503) },
   });
   reg.registerPath({
     method: 'post',
@@ -42,7 +42,7 @@ export function registerWebhookEndpointLifecycle(reg: OpenAPIRegistry, { errors,
       'verifies with either while it switches. `gracePeriodS: 0` retires the previous secret at once.',
     security: authed,
     request: { params: IdParamSchema, body: { required: false, content: { 'application/json': { schema: WebhookSecretRotateSchema } } } },
-    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint with its new secret'), ...errors(401, 404, 422) },
+    responses: { 200: json(WebhookEndpointWithSecretSchema, 'the endpoint with its new secret'), ...errors(401, 404, 422, 503) },
   });
   reg.registerPath({
     method: 'get',
@@ -51,6 +51,6 @@ export function registerWebhookEndpointLifecycle(reg: OpenAPIRegistry, { errors,
     summary: 'What happened to an endpoint: created, updated, disabled (by the API or automatically), enabled, secret rotated',
     security: authed,
     request: { params: IdParamSchema },
-    responses: { 200: json(WebhookEndpointHistorySchema, 'oldest first'), ...errors(401, 404) },
+    responses: { 200: json(WebhookEndpointHistorySchema, 'oldest first'), ...errors(401, 404, 503) },
   });
 }

@@ -1,9 +1,16 @@
 import type { Redis } from 'ioredis';
+import { RETRY_AFTER_S } from './DependencyProbe';
 import { HttpError } from './errors';
+
+const unavailable = () =>
+  new HttpError('service-unavailable', 'the rate limiter (Redis) is unreachable right now; nothing was stored — retry shortly', {
+    headers: { 'Retry-After': String(RETRY_AFTER_S) },
+  });
 
 /**
  * Fixed-window counter in Redis (shared by every API process): throws 429 with Retry-After once
- * `limit` requests were counted for `key` in the current window. A limit of 0 disables it.
+ * `limit` requests were counted for `key` in the current window, 503 when Redis cannot count.
+ * A limit of 0 disables it.
  */
 export async function enforceRateLimit(
   redis: Redis,
@@ -16,11 +23,16 @@ export async function enforceRateLimit(
   if (limit <= 0) return;
   const window = Math.floor(Date.now() / 1000 / windowS);
   const k = `${prefix}:ratelimit:${key}:${window}`;
+  // Not connected: answer at once instead of waiting out the client's reconnection attempts.
+  if (redis.status !== 'ready') throw unavailable();
   const res = await redis
     .multi()
     .incr(k)
     .expire(k, windowS + 1)
-    .exec();
+    .exec()
+    .catch(() => {
+      throw unavailable();
+    });
   const count = Number(res?.[0]?.[1] ?? 0);
   if (count > limit) {
     const retryAfter = (window + 1) * windowS - Math.floor(Date.now() / 1000);

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger, createPool, createQueues, migrate, type Config, type Pool } from '@assay/platform';
 import { createApp } from './app';
+import { answerParserErrors } from './clientError';
 import type { ApiContext } from './context';
 import { ProblemCatalogue } from '@assay/platform';
 import { ProgressHub } from './ProgressHub';
@@ -55,8 +56,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const worker = config.worker.embedded && opts.startWorker ? await opts.startWorker({ config, pool, redis, logger }) : undefined;
   const ctx: ApiContext = { config, pool, redis, queues, logger, problems, hub, ...(worker ? { dockerPing: () => worker.ping() } : {}) };
   const app = createApp(ctx);
+  // Node would answer a missing Host with a bare 400; the app answers it as problem+json (app.ts).
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.http.port, config.http.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = createServer({ requireHostHeader: false }, app);
+    s.once('error', reject);
+    s.listen(config.http.port, config.http.host, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
   }).catch((e: NodeJS.ErrnoException) => {
     throw new Error(
       e.code === 'EADDRINUSE'
@@ -65,6 +72,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     );
   });
   server.keepAliveTimeout = 65_000;
+  answerParserErrors(server);
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   logger.info({ url, embeddedWorker: Boolean(worker) }, `API listening on ${url} (docs at ${url}/docs)`);

@@ -5,6 +5,7 @@ import { SourceFileSchema } from './problem';
 import { ResultSchema } from './result';
 import { DeliveryStatusSchema, SubmissionStatusSchema } from './submission';
 import { IdSchema } from './id';
+import { storable } from './text';
 import { DifficultySchema, ProblemIdSchema, ProblemKindSchema } from './manifest';
 
 export const SubmissionSchema = z.object({
@@ -35,7 +36,7 @@ export const SubmissionListQuerySchema = z
     problemId: ProblemIdSchema.optional(),
     status: SubmissionStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(200).optional(),
+    cursor: storable(z.string().max(200)).optional(),
   })
   .strict();
 
@@ -70,8 +71,8 @@ export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
 export const WebhookEndpointCreateSchema = z
   .object({
-    url: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
-    description: z.string().max(200).optional(),
+    url: storable(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })),
+    description: storable(z.string().max(200)).optional(),
     events: z
       .array(WebhookEventSchema)
       .min(1)

@@ -1,4 +1,5 @@
 export * from './id';
+export * from './text';
 export * from './status';
 export * from './verdict';
 export * from './manifest';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LanguageSchema } from './verdict';
 import { ProblemIdSchema } from './manifest';
 import { DELIVERY_STATUSES, SUBMISSION_STATUSES } from './status';
+import { storable } from './text';
 
 export const SubmissionStatusSchema = z.enum(SUBMISSION_STATUSES);
 export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
@@ -15,8 +16,7 @@ export const SUBMISSION_LIMITS = {
 } as const;
 
 /** Relative paths of plain names only: no `..`, no absolute paths, no hidden files. */
-export const SubmissionPathSchema = z
-  .string()
+export const SubmissionPathSchema = storable(z.string())
   .min(1)
   .max(SUBMISSION_LIMITS.maxPathLength)
   .regex(/^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(?:ts|mts|cts|js|mjs|cjs|json)$/, {
@@ -27,7 +27,7 @@ export const SubmissionPathSchema = z
 
 export const SubmissionFileSchema = z.object({
   path: SubmissionPathSchema,
-  content: z.string().max(SUBMISSION_LIMITS.maxFileBytes, { message: `must be at most ${SUBMISSION_LIMITS.maxFileBytes} bytes` }),
+  content: storable(z.string().max(SUBMISSION_LIMITS.maxFileBytes, { message: `must be at most ${SUBMISSION_LIMITS.maxFileBytes} bytes` })),
 });
 export type SubmissionFile = z.infer<typeof SubmissionFileSchema>;
 
@@ -53,6 +53,6 @@ export const SubmissionRequestSchema = z.object({
   problemId: ProblemIdSchema,
   language: LanguageSchema,
   files: SubmissionFilesSchema,
-  callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+  callbackUrl: storable(z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })).optional(),
 });
 export type SubmissionRequest = z.infer<typeof SubmissionRequestSchema>;

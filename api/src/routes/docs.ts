@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { CONFIG_VARIABLES } from '@assay/platform';
 import { ERROR_TYPES } from '../errors';
 import { openApiDocument } from '../openapi';
+import { answerOtherMethods } from '../routing';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -99,5 +100,5 @@ export function docsRouter(): Router {
   r.get('/docs', (_req, res) => {
     res.type('html').send((html ??= renderDocs()));
   });
-  return r;
+  return answerOtherMethods(r);
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { metricsRegistry } from '@assay/platform';
 import type { ApiContext } from '../context';
+import { answerOtherMethods } from '../routing';
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 3_000): Promise<{ ok: boolean; detail?: string }> {
   try {
@@ -39,5 +40,5 @@ export function healthRouter(ctx: ApiContext): Router {
   r.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
-  return r;
+  return answerOtherMethods(r);
 }

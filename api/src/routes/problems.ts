@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ProblemPackage } from '@assay/contracts';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
+import { answerOtherMethods } from '../routing';
 
 /** The candidate-facing view of a package: never its suites source, hidden tests, reference or known-verdict solutions. */
 export function problemsRouter(ctx: ApiContext): Router {
@@ -40,5 +41,5 @@ export function problemsRouter(ctx: ApiContext): Router {
       complexity: m.complexity.map((c) => ({ operation: c.operation, expected: c.expected })),
     });
   });
-  return r;
+  return answerOtherMethods(r);
 }

@@ -22,13 +22,14 @@ import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
 import { presentSubmission, presentSummary } from '../presenters';
 import { enforceRateLimit } from '../rateLimit';
+import { answerOtherMethods, jsonBody } from '../routing';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function submissionsRouter(ctx: ApiContext): Router {
   const r = Router();
 
-  r.post('/v1/submissions', async (req, res) => {
+  r.post('/v1/submissions', jsonBody, async (req, res) => {
     const principal = principalOf(res);
     const client = req.ip ?? 'unknown';
     if (principal)
@@ -50,11 +51,6 @@ export function submissionsRouter(ctx: ApiContext): Router {
         'too many anonymous submissions from this address',
       );
 
-    if (!req.is('application/json'))
-      throw new HttpError(
-        'unsupported-media-type',
-        `send the submission as JSON with Content-Type: application/json (got ${req.headers['content-type'] ?? 'no Content-Type'})`,
-      );
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
       throw new HttpError(
         'validation',
@@ -186,7 +182,7 @@ export function submissionsRouter(ctx: ApiContext): Router {
     await streamSubmissionEvents(ctx, req, res, sub);
   });
 
-  return r;
+  return answerOtherMethods(r);
 }
 
 function requestHash(body: SubmissionRequest): string {

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import { sendProblem } from '../errors';
+import { HttpError, sendProblem } from '../errors';
+import { answerOtherMethods } from '../routing';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -57,7 +58,16 @@ export function webRouter(dist = WEB_DIST): Router {
     '/assets',
     express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, redirect: false }),
     // Not a file of this build: the API's 404, unless there is no build at all.
-    (_req, res, next) => (existsSync(index) ? next() : sendProblem(res, 'service-unavailable', NOT_BUILT)),
+    (req, res, next) => {
+      const allow = 'GET, HEAD, OPTIONS';
+      if (req.method === 'OPTIONS') return void res.status(204).set('Allow', allow).end();
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new HttpError('method-not-allowed', `${req.method} is not allowed on /assets; it answers ${allow}`, {
+          headers: { Allow: allow },
+        });
+      if (existsSync(index)) next();
+      else sendProblem(res, 'service-unavailable', NOT_BUILT);
+    },
   );
-  return r;
+  return answerOtherMethods(r);
 }

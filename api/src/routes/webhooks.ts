@@ -29,6 +29,7 @@ import {
   WebhookEndpointUpdateSchema,
   WebhookSecretRotateSchema,
 } from '@assay/contracts';
+import { answerOtherMethods, jsonBody, noBodyOrJson } from '../routing';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const presentEndpoint = (e: WebhookEndpoint) => ({
@@ -65,7 +66,7 @@ const presentDelivery = (d: DeliveryLog) => ({
 export function webhooksRouter(ctx: ApiContext): Router {
   const r = Router();
 
-  r.post('/v1/webhook-endpoints', async (req, res) => {
+  r.post('/v1/webhook-endpoints', jsonBody, async (req, res) => {
     const principal = requirePrincipal(res);
     const parsed = WebhookEndpointCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(parsed.error, 'the webhook endpoint');
@@ -97,18 +98,18 @@ export function webhooksRouter(ctx: ApiContext): Router {
     res.json({ ...presentEndpoint(ep), secret: decryptSecret(ctx.config.webhooks.secretsKey, ep.secretEnc) });
   });
 
-  r.patch('/v1/webhook-endpoints/:id', async (req, res) => {
+  r.patch('/v1/webhook-endpoints/:id', jsonBody, async (req, res) => {
     const principal = requirePrincipal(res);
     const parsed = WebhookEndpointUpdateSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(parsed.error, 'the changes to the webhook endpoint');
     if (parsed.data.url !== undefined) await checkUrl(parsed.data.url, ctx.config.webhooks);
-    const ep = await updateEndpoint(ctx.pool, principal.orgId, req.params.id, parsed.data);
-    if (!ep) throw notFound(req.params.id);
+    const ep = await updateEndpoint(ctx.pool, principal.orgId, String(req.params.id), parsed.data);
+    if (!ep) throw notFound(String(req.params.id));
     req.log.info({ endpointId: ep.id, changed: Object.keys(parsed.data) }, 'webhook endpoint updated');
     res.json(presentEndpoint(ep));
   });
 
-  r.post('/v1/webhook-endpoints/:id/rotate-secret', async (req, res) => {
+  r.post('/v1/webhook-endpoints/:id/rotate-secret', noBodyOrJson, async (req, res) => {
     const principal = requirePrincipal(res);
     const parsed = WebhookSecretRotateSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(parsed.error, 'the rotation');
@@ -117,11 +118,11 @@ export function webhooksRouter(ctx: ApiContext): Router {
     const ep = await rotateEndpointSecret(
       ctx.pool,
       principal.orgId,
-      req.params.id,
+      String(req.params.id),
       encryptSecret(ctx.config.webhooks.secretsKey, secret),
       grace,
     );
-    if (!ep) throw notFound(req.params.id);
+    if (!ep) throw notFound(String(req.params.id));
     req.log.info({ endpointId: ep.id, gracePeriodS: grace }, 'webhook endpoint secret rotated');
     res.json({ ...presentEndpoint(ep), secret });
   });
@@ -133,9 +134,9 @@ export function webhooksRouter(ctx: ApiContext): Router {
     res.json({ items: items.map((i) => ({ ...i, at: i.at.toISOString() })) });
   });
 
-  r.delete('/v1/webhook-endpoints/:id', async (req, res) => {
+  r.delete('/v1/webhook-endpoints/:id', noBodyOrJson, async (req, res) => {
     const principal = requirePrincipal(res);
-    if (!(await deleteEndpoint(ctx.pool, principal.orgId, req.params.id))) throw notFound(req.params.id);
+    if (!(await deleteEndpoint(ctx.pool, principal.orgId, String(req.params.id)))) throw notFound(String(req.params.id));
     req.log.info({ endpointId: req.params.id }, 'webhook endpoint deleted (its delivery log stays)');
     res.status(204).end();
   });
@@ -154,13 +155,13 @@ export function webhooksRouter(ctx: ApiContext): Router {
     res.json(presentDelivery(d));
   });
 
-  r.post('/v1/webhook-deliveries/:id/replay', async (req, res) => {
+  r.post('/v1/webhook-deliveries/:id/replay', noBodyOrJson, async (req, res) => {
     const principal = requirePrincipal(res);
-    const d = await markForReplay(ctx.pool, principal.orgId, req.params.id);
+    const d = await markForReplay(ctx.pool, principal.orgId, String(req.params.id));
     if (!d) throw new HttpError('not-found', `no webhook delivery ${req.params.id} in your organisation`);
     await enqueueDeliveries(ctx.queues, ctx.config, [d.id], `-replay-${d.replays}`);
     req.log.info({ deliveryId: d.id, replay: d.replays }, 'webhook replay queued');
     res.status(202).location(`/v1/webhook-deliveries/${d.id}`).json(presentDelivery(d));
   });
-  return r;
+  return answerOtherMethods(r);
 }

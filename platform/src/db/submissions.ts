@@ -97,7 +97,9 @@ export function encodeCursor(s: Pick<Submission, 'createdAt' | 'id'>): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !isId(id)) return undefined;
+  // Only the exact form encodeCursor writes: PostgreSQL parses dates differently from Date.parse.
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || new Date(createdAt).toISOString() !== createdAt || !isId(id))
+    return undefined;
   return { createdAt, id };
 }
 

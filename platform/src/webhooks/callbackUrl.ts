@@ -50,9 +50,12 @@ export function refusedAddressReason(ip: string, policy: CallbackPolicy): string
     family = 'ipv4';
   }
   if (special.check(addr, family)) return `${ip} is an unspecified, multicast or reserved address`;
-  if (loopback.check(addr, family)) return policy.allowLoopback ? undefined : `${ip} is a loopback address`;
-  if (linkLocal.check(addr, family)) return policy.allowPrivate ? undefined : `${ip} is a link-local address`;
-  if (privateNets.check(addr, family)) return policy.allowPrivate ? undefined : `${ip} is a private address`;
+  if (loopback.check(addr, family))
+    return policy.allowLoopback ? undefined : `${ip} is a loopback address (allowed with ALLOW_LOOPBACK_CALLBACKS=true)`;
+  if (linkLocal.check(addr, family))
+    return policy.allowPrivate ? undefined : `${ip} is a link-local address (allowed with ALLOW_PRIVATE_CALLBACKS=true)`;
+  if (privateNets.check(addr, family))
+    return policy.allowPrivate ? undefined : `${ip} is a private address (allowed with ALLOW_PRIVATE_CALLBACKS=true)`;
   return undefined;
 }
 
@@ -90,7 +93,10 @@ export async function checkCallbackUrl(raw: string, policy: CallbackPolicy): Pro
   }
   for (const a of addrs) {
     const why = refusedAddressReason(a.address, policy);
-    if (why) throw new CallbackUrlError(`host ${host} resolves to ${why}; callbacks must reach a public address`);
+    if (why)
+      throw new CallbackUrlError(
+        `host ${host} resolves to ${why}; callbacks must reach a public address, or a host listed in ALLOWED_CALLBACK_HOSTS`,
+      );
   }
   return url;
 }
