@@ -28,13 +28,15 @@ export async function streamSubmissionEvents(ctx: ApiContext, req: Request, res:
     return;
   }
 
-  res.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
+  const open = () => {
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+  };
   const send = (event: string, data: unknown, id: number) => {
     if (!res.writableEnded) res.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
@@ -71,14 +73,20 @@ export async function streamSubmissionEvents(ctx: ApiContext, req: Request, res:
   };
 
   if (finishedLog !== undefined) {
+    open();
     await finishWith(finishedLog ?? []);
     return;
   }
   // Subscribe first, then replay: anything published in between arrives twice and is dropped by seq.
+  // Both before the headers, so that Redis being unreachable is a 503 rather than a stream that ends at once.
   const buffered: SequencedMessage[] = [];
   let replaying = true;
   cleanups.push(await ctx.hub.subscribe(sub.id, (m) => (replaying ? buffered.push(m) : onLive(m))));
-  const log = await readLog();
+  const log = await readLog().catch((e: unknown) => {
+    for (const c of cleanups) c();
+    throw e;
+  });
+  open();
   // A snapshot of the status before any step: id 0, so resuming from it replays everything.
   if (lastSeq === 0 && log.length === 0) send('status', { status: sub.status }, 0);
   for (const m of log) deliver(m);

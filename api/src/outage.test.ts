@@ -75,6 +75,8 @@ describe('a dependency outage is a 503 with Retry-After, then heals', () => {
 
     await redis!.kill();
     expectUnavailable(await post(), /Redis/);
+    // The queued submission's event stream needs Redis (its progress log): a 503, not a stream that ends at once.
+    expectUnavailable(await call('GET', `/v1/submissions/${id}/events`, { accept: 'text/event-stream' }), /Redis/);
     expectUnavailable(await post({ authorization: `Bearer ${key}` }), /Redis/);
     expect((await call('GET', `/v1/submissions/${id}`)).status).toBe(200);
     const ready = await call('GET', '/readyz');
