@@ -40,13 +40,56 @@ for (const [net, bits] of [
 special.addAddress('::', 'ipv6');
 special.addSubnet('ff00::', 8, 'ipv6');
 
+/**
+ * IPv6 prefixes that carry an IPv4 address, which is what is reached: NAT64 (64:ff9b::/96 and the
+ * local-use 64:ff9b:1::/48, RFC 6052/8215), IPv4-compatible (::/96, deprecated), 6to4 (2002::/16,
+ * the address in bits 16–47). IPv4-mapped ::ffff:0:0/96 is BlockList's own.
+ */
+const EMBEDDING: [prefix: string, bits: number, at: number][] = [
+  ['64:ff9b::', 96, 12],
+  ['64:ff9b:1::', 48, 12],
+  ['::', 96, 12],
+  ['2002::', 16, 2],
+];
+const embedding = EMBEDDING.map(([prefix, bits, at]) => {
+  const list = new BlockList();
+  list.addSubnet(prefix, bits, 'ipv6');
+  return { list, at };
+});
+
+/** The 16 bytes of an IPv6 address (valid, as `isIP` says), a dotted-quad tail included. */
+function ipv6Bytes(ip: string): number[] {
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const hex = quad
+    ? ip.slice(0, quad.index) + ((+quad[1]! << 8) | +quad[2]!).toString(16) + ':' + ((+quad[3]! << 8) | +quad[4]!).toString(16)
+    : ip;
+  const [head, tail] = hex.split('::') as [string, string | undefined];
+  const groups = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const h = groups(head);
+  const t = groups(tail);
+  const words = tail === undefined ? h : [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+  return words.flatMap((w) => [w >> 8, w & 0xff]);
+}
+
+/** The IPv4 address an IPv6 one embeds by one of the prefixes above, if it does. */
+function embeddedIpv4(ip: string): string | undefined {
+  for (const { list, at } of embedding) {
+    if (!list.check(ip, 'ipv6')) continue;
+    const b = ipv6Bytes(ip);
+    // ::/96 also holds :: and ::1, which are themselves (unspecified, loopback), not 0.0.0.0 and 0.0.0.1.
+    if (at === 12 && b.slice(0, 12).every((x) => x === 0) && b[12] === 0 && b[13] === 0 && b[14] === 0) return undefined;
+    return b.slice(at, at + 4).join('.');
+  }
+  return undefined;
+}
+
 /** Why `ip` is refused under `policy`, or undefined when it is allowed. */
 export function refusedAddressReason(ip: string, policy: CallbackPolicy): string | undefined {
   let addr = ip;
   let family: 'ipv4' | 'ipv6' = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) {
-    addr = mapped[1]!;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip) ?? (family === 'ipv6' ? [ip, embeddedIpv4(ip)] : null);
+  if (mapped?.[1]) {
+    addr = mapped[1];
     family = 'ipv4';
   }
   if (special.check(addr, family)) return `${ip} is an unspecified, multicast or reserved address`;

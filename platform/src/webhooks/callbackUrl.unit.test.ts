@@ -17,13 +17,27 @@ describe('callback URL checks', () => {
     ['fe80::1', /link-local/],
     ['0.0.0.0', /unspecified/],
     ['224.0.0.1', /multicast/],
+    // IPv4 inside IPv6: mapped in hex, NAT64 (well-known and local-use), IPv4-compatible, 6to4
+    ['::ffff:7f00:1', /loopback/],
+    ['64:ff9b::7f00:1', /loopback/],
+    ['64:ff9b::127.0.0.1', /loopback/],
+    ['64:ff9b::a9fe:a9fe', /link-local/],
+    ['64:ff9b:1::a00:1', /private/],
+    ['::127.0.0.1', /loopback/],
+    ['::a00:1', /private/],
+    ['2002:a9fe:a9fe::1', /link-local/],
+    ['2002:7f00:1::', /loopback/],
+    ['::', /unspecified/],
   ])('refuses %s', (ip, why) => {
     expect(refusedAddressReason(ip, strict)).toMatch(why);
   });
 
-  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '8.8.8.8'])('allows public %s', (ip) => {
-    expect(refusedAddressReason(ip, strict)).toBeUndefined();
-  });
+  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
+    'allows public %s',
+    (ip) => {
+      expect(refusedAddressReason(ip, strict)).toBeUndefined();
+    },
+  );
 
   it('allows loopback only when configured', () => {
     expect(refusedAddressReason('127.0.0.1', { ...strict, allowLoopback: true })).toBeUndefined();
