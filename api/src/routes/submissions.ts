@@ -13,7 +13,9 @@ import {
   getSubmission,
   insertSubmission,
   listSubmissions,
+  NotRegradableError,
   readProgress,
+  regradeSubmission,
   recordProblemVersion,
   type SequencedMessage,
   type Submission,
@@ -180,6 +182,26 @@ export function submissionsRouter(ctx: ApiContext): Router {
   r.get('/v1/submissions/:id', async (req, res) => {
     const sub = await visibleSubmission(ctx, req, res);
     res.json(presentSubmission(sub));
+  });
+
+  // An organisation's own failed submission, graded again from scratch (attempts reset).
+  r.post('/v1/submissions/:id/regrade', async (req, res) => {
+    const principal = requirePrincipal(res);
+    const sub = await visibleSubmission(ctx, req, res);
+    if (sub.orgId !== principal.orgId) throw new HttpError('not-found', `no submission ${sub.id} in your organisation`);
+    let regraded;
+    try {
+      regraded = await regradeSubmission(ctx.pool, ctx.queues, ctx.config, sub.id);
+    } catch (e) {
+      if (e instanceof NotRegradableError) throw new HttpError('conflict', e.message, { submissionStatus: e.status });
+      throw e;
+    }
+    if (!regraded) throw new HttpError('not-found', `no submission ${sub.id}`);
+    req.log.info({ submissionId: sub.id, enqueued: regraded.enqueued }, 'regrade requested');
+    res
+      .status(202)
+      .location(`${ctx.config.http.publicUrl ?? ''}/v1/submissions/${sub.id}`)
+      .json(presentSubmission(regraded.submission));
   });
 
   r.get('/v1/submissions/:id/events', async (req, res) => {
