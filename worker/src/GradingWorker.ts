@@ -175,6 +175,12 @@ export class GradingWorker {
       }
       const sub = await markRunning(this.deps.pool, submissionId);
       if (!sub) return null;
+      // Handed on from a worker that died: its container may still run; remove it now, not at the next sweep.
+      if (job.attemptsStarted > 1)
+        await this.deps.engine
+          .reapOrphans()
+          .then((n) => n && log.info({ removed: n }, 'removed sandbox containers left by a dead worker'))
+          .catch(() => {});
       await this.publish(submissionId, { type: 'status', status: 'running' });
       const problem = await loadProblemAt(this.deps.pool, sub.problemId, sub.problemVersion);
       const ac = new AbortController();
