@@ -45,9 +45,11 @@ try {
   const upAt = Date.now();
   const done = await rig.allDone(ids, 600_000);
   const audit = await rig.audit(ids);
-  const resumed = /sandbox available again after (\d+) ms/.exec(worker.output());
+  // The engine may answer once more while it shuts down: every pause and resume the worker logged.
+  const resumes = [...worker.output().matchAll(/sandbox available again after (\d+) ms/g)].map((m) => `${m[1]} ms`);
+  const pauses = worker.output().match(/grading paused until the engine answers/g)?.length ?? 0;
   say(
-    `outage ${((upAt - stoppedAt) / 1000).toFixed(1)} s; worker resumed ${resumed ? `(it measured ${resumed[1]} ms of outage)` : '(no resume line!)'}`,
+    `outage ${((upAt - stoppedAt) / 1000).toFixed(1)} s; the worker paused ${pauses}x and resumed after ${resumes.join(', ') || 'never'}`,
   );
   say(
     `backlog done ${((done - upAt) / 1000).toFixed(1)} s after the engine came back; ${((done - submittedAt) / 1000).toFixed(1)} s from submit to the last result`,
