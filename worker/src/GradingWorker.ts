@@ -117,33 +117,41 @@ export class GradingWorker {
     // A loop guard: a job put back this often counts its infrastructure failures as attempts again.
     const mayRequeue = job.attemptsStarted <= job.attemptsMade + this.deps.config.worker.maxRequeues;
     let reason: RequeueReason | undefined;
-    if (!this.sandbox.current().available) reason = 'sandbox';
-    else
-      try {
-        return await this.process(job, log);
-      } catch (err) {
-        if (!mayRequeue || err instanceof GradingAbortedError || err instanceof UnrecoverableError) throw err;
-        if (err instanceof SandboxUnavailableError) {
-          reason = 'sandbox';
-          void this.sandbox.check();
-        } else if (!(await this.servicesAnswer())) reason = 'services';
-        if (!reason) throw err;
-        log.warn({ err, reason }, `infrastructure failure, putting the job back without spending an attempt: ${(err as Error).message}`);
-      }
-    await this.requeue(job, token, reason, log);
-    throw new DelayedError();
+    // Fetched just as the worker paused: nothing ran, so there is no attempt to give back.
+    if (!this.sandbox.current().available) return this.requeue(job, token, 'sandbox', false, log);
+    try {
+      return await this.process(job, log);
+    } catch (err) {
+      if (!mayRequeue || err instanceof GradingAbortedError || err instanceof UnrecoverableError) throw err;
+      if (err instanceof SandboxUnavailableError) {
+        reason = 'sandbox';
+        void this.sandbox.check();
+      } else if (!(await this.servicesAnswer())) reason = 'services';
+      if (!reason) throw err;
+      log.warn({ err, reason }, `infrastructure failure, putting the job back without spending an attempt: ${(err as Error).message}`);
+    }
+    return this.requeue(job, token, reason, true, log);
   }
 
-  private async requeue(job: Job<GradingJobData>, token: string | undefined, reason: RequeueReason, log: Logger): Promise<void> {
+  /** Moves the job back to delayed and ends the processor with BullMQ's DelayedError (no attempt counted). */
+  private async requeue(
+    job: Job<GradingJobData>,
+    token: string | undefined,
+    reason: RequeueReason,
+    ran: boolean,
+    log: Logger,
+  ): Promise<never> {
     const { submissionId } = job.data;
     gradingRequeues.inc({ reason });
     const why = reason === 'sandbox' ? 'the sandbox engine is unavailable' : 'a service (PostgreSQL or Redis) is unavailable';
-    await markRequeued(this.deps.pool, submissionId, why).catch((err: Error) =>
-      log.warn({ err }, `could not mark the submission queued: ${err.message}`),
-    );
+    if (ran)
+      await markRequeued(this.deps.pool, submissionId, why).catch((err: Error) =>
+        log.warn({ err }, `could not mark the submission queued: ${err.message}`),
+      );
     await this.publish(submissionId, { type: 'status', status: 'queued', message: `waiting: ${why}` });
     // If Redis itself is away this throws; the job's lock then lapses and it is handed on as stalled.
     await job.moveToDelayed(Date.now() + this.deps.config.worker.requeueDelayMs, token);
+    throw new DelayedError();
   }
 
   /** Tells an infrastructure failure from ours by asking the services, never by an error's text. */
