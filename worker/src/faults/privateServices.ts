@@ -47,6 +47,10 @@ class Daemon {
     child.stdout!.on('data', (c) => (this.out = (this.out + String(c)).slice(-20_000)));
     child.stderr!.on('data', (c) => (this.out = (this.out + String(c)).slice(-20_000)));
     child.on('error', (err) => (this.out += `\n${this.name}: ${err.message}`));
+    // Never outlive the test process, even when it ends without running its cleanup.
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
+    child.once('exit', () => process.off('exit', kill));
     this.child = child;
   }
 
