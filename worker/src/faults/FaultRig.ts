@@ -171,7 +171,9 @@ export class FaultRig {
     const keep = (c: Buffer) => (out = (out + String(c)).slice(-200_000));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
+    const exited = new Promise<void>((r) => child.once('exit', () => (process.off('exit', kill), r())));
     const w: WorkerProcess = { child, pid: child.pid!, output: () => out, exited };
     this.workers.push(w);
     return w;
