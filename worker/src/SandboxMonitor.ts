@@ -21,6 +21,8 @@ export class SandboxMonitor {
   private state: SandboxState = { available: true };
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  /** While unavailable: since when every check found the engine answering. */
+  private answeringSince: number | undefined;
 
   constructor(
     private readonly engine: GradingEngine,
@@ -56,6 +58,7 @@ export class SandboxMonitor {
       await (this.engine.checkSandbox ? this.engine.checkSandbox() : this.engine.ping());
     } catch (err) {
       const detail = (err as Error).message;
+      this.answeringSince = undefined;
       if (this.state.available) {
         this.state = { available: false, detail, since: Date.now() };
         sandboxAvailable.set(0);
@@ -67,6 +70,10 @@ export class SandboxMonitor {
       return;
     }
     if (this.state.available) return;
+    // An engine shutting down answers now and then; resume once it has answered for a whole interval.
+    this.answeringSince ??= Date.now();
+    if (Date.now() - this.answeringSince < this.intervalMs) return;
+    this.answeringSince = undefined;
     const outageMs = Date.now() - (this.state.since ?? Date.now());
     const removed = await (this.engine.sweepAfterOutage ? this.engine.sweepAfterOutage() : this.engine.reapOrphans()).catch(
       (err: Error) => {
