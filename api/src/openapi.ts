@@ -126,6 +126,19 @@ export function openApiDocument(): object {
     responses: { 200: json(Submission, 'the submission'), ...errors(404, 503) },
   });
   reg.registerPath({
+    method: 'post',
+    path: '/v1/submissions/{id}/regrade',
+    operationId: 'regradeSubmission',
+    summary: 'Grade a failed submission again',
+    description:
+      'For a submission of your organisation whose grading failed on our side (`status: failed`): removes the stored failure, ' +
+      'resets its attempts and queues it again; answers 202 with the submission (`status: queued`). ' +
+      'Any other status is a 409. Anonymous submissions are re-graded by an operator (`npx assay submissions regrade <id>`).',
+    security: authed,
+    request: { params: IdParamSchema },
+    responses: { 202: json(Submission, 're-queued'), ...errors(401, 404, 409, 503) },
+  });
+  reg.registerPath({
     method: 'get',
     path: '/v1/submissions/{id}/events',
     operationId: 'streamSubmissionEvents',

@@ -3,6 +3,7 @@ import { CliError } from './CliError';
 import { registerGradeCommand } from './grade';
 import { registerKeysCommand } from './keys';
 import { registerProblemsCommand } from './problems';
+import { registerSubmissionsCommand } from './submissions';
 
 const program = new Command('assay')
   .description('Grade solutions to backend coding problems in a locked-down sandbox')
@@ -11,6 +12,7 @@ const program = new Command('assay')
 registerGradeCommand(program);
 registerProblemsCommand(program);
 registerKeysCommand(program);
+registerSubmissionsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

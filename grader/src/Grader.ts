@@ -19,7 +19,7 @@ import {
 import { markStaticHints } from './analysis/staticHints';
 import { SourceAnalyzer, type HintsOutcome, type TypeCheckOutcome } from './analysis/SourceAnalyzer';
 import { DriverFrameSchema, earlyStartOf, FRAME_PREFIX, IMAGE_PATHS, type DriverPayload, type DriverReport } from '@assay/container/wire';
-import { ContainerReaper, RunnerImage, SandboxRunner, type RunOutcome } from './runner';
+import { ContainerReaper, RunnerImage, SandboxRunner, SandboxUnavailableError, type RunOutcome } from './runner';
 import { fnv1a } from '@assay/sdk';
 import { storable } from './storable';
 import { decideVerdict } from './verdict';
@@ -67,7 +67,8 @@ export class Grader {
     private readonly docker: Docker,
     private readonly runner: SandboxRunner,
     private readonly reaper: ContainerReaper,
-    private readonly image: string,
+    private readonly images: RunnerImage,
+    private image: string,
     private readonly logger: Logger,
     private readonly analyzer = new SourceAnalyzer(),
   ) {}
@@ -81,8 +82,9 @@ export class Grader {
     } catch (e) {
       throw new Error(`Docker is not reachable (${(e as Error).message}): start it with \`bash scripts/ensure-docker.sh\``);
     }
-    const image = await new RunnerImage(docker).ensure(opts.onImageBuild);
-    const grader = new Grader(docker, new SandboxRunner(docker, logger), new ContainerReaper(docker, logger), image, logger);
+    const images = new RunnerImage(docker);
+    const image = await images.ensure(opts.onImageBuild);
+    const grader = new Grader(docker, new SandboxRunner(docker, logger), new ContainerReaper(docker, logger), images, image, logger);
     await grader.reapOrphans();
     // Parse the TypeScript libraries now, not during the first submission.
     void grader.analyzer.typeCheck([{ path: 'warm-up.ts', content: 'export {};\n' }]);
@@ -91,6 +93,32 @@ export class Grader {
 
   async ping(): Promise<void> {
     await this.docker.ping();
+  }
+
+  /**
+   * Throws `SandboxUnavailableError` unless the engine answers and holds the runner image (a
+   * missing one is rebuilt here, from local material, when the engine is back).
+   */
+  async checkSandbox(onImageBuild?: (line: string) => void): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (err) {
+      throw new SandboxUnavailableError(`the Docker engine does not answer: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      this.image = await this.images.ensure(onImageBuild, { recheck: true });
+    } catch (err) {
+      throw new SandboxUnavailableError(`the runner image is missing and could not be built: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * After the engine came back: removes this grader's containers whose run already ended (an
+   * engine restart leaves them `Created` or exited, and the runner could not remove them), and
+   * orphans of dead graders. Never a run in progress.
+   */
+  async sweepAfterOutage(): Promise<number> {
+    return this.reaper.reap({ orphansOnly: true, olderThanMs: MAX_CONTAINER_AGE_MS, ownExcept: this.runner.activeContainers() });
   }
 
   /**

@@ -45,12 +45,25 @@ const EnvSchema = z.object({
   /** Run a grading worker inside the API process (the one-machine setup). */
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: int(1, 256).optional(),
-  /** Long gradings: the lock is renewed every half lockDuration while the worker lives. */
-  WORKER_LOCK_MS: int(1000).default(60_000),
-  WORKER_STALLED_INTERVAL_MS: int(500).default(30_000),
+  /**
+   * The lock is renewed every half lockDuration while the worker lives; a SIGKILLed worker's job
+   * is handed on within lock + stalled interval (about 15 s with these).
+   */
+  WORKER_LOCK_MS: int(1000).default(10_000),
+  WORKER_STALLED_INTERVAL_MS: int(500).default(5_000),
   WORKER_MAX_STALLED: int(0, 100).default(2),
   GRADING_ATTEMPTS: int(1, 20).default(3),
   GRADING_BACKOFF_MS: int(0).default(5_000),
+  /** A job put back because the sandbox or a service was unavailable waits this long (no attempt spent). */
+  GRADING_REQUEUE_DELAY_MS: int(0).default(2_000),
+  /** Past this many put-backs, infrastructure failures of one job count as attempts again (a loop guard). */
+  GRADING_MAX_REQUEUES: int(1).default(50),
+  /** How often the worker checks the Docker engine and the runner image (paused while they are unavailable). */
+  DOCKER_CHECK_INTERVAL_MS: int(100).default(2_000),
+  /** How often submissions left queued or running without a live job are re-enqueued. */
+  WORKER_HEAL_INTERVAL_MS: int(1000).default(30_000),
+  /** A submission is looked at by the healer only once it is this old. */
+  WORKER_HEAL_AFTER_S: int(0).default(60),
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
   /** A worker process without the API serves /metrics and /healthz here (0 = off). */
   WORKER_METRICS_PORT: int(0, 65535).default(0),
@@ -98,6 +111,11 @@ export interface Config {
     maxStalledCount: number;
     gradingAttempts: number;
     gradingBackoffMs: number;
+    requeueDelayMs: number;
+    maxRequeues: number;
+    dockerCheckIntervalMs: number;
+    healIntervalMs: number;
+    healAfterS: number;
     shutdownTimeoutMs: number;
     metricsPort: number;
     dockerSocket: string | undefined;
@@ -165,6 +183,11 @@ export function loadConfig(
       maxStalledCount: e.WORKER_MAX_STALLED,
       gradingAttempts: e.GRADING_ATTEMPTS,
       gradingBackoffMs: e.GRADING_BACKOFF_MS,
+      requeueDelayMs: e.GRADING_REQUEUE_DELAY_MS,
+      maxRequeues: e.GRADING_MAX_REQUEUES,
+      dockerCheckIntervalMs: e.DOCKER_CHECK_INTERVAL_MS,
+      healIntervalMs: e.WORKER_HEAL_INTERVAL_MS,
+      healAfterS: e.WORKER_HEAL_AFTER_S,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       metricsPort: e.WORKER_METRICS_PORT,
       dockerSocket: e.DOCKER_SOCKET,

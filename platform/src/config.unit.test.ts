@@ -47,4 +47,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
   });
+
+  it("hands a dead worker's job on within about 15 s by default, and reads the outage settings", () => {
+    const w = loadConfig({}).worker;
+    expect(w.lockDurationMs + w.stalledIntervalMs).toBeLessThanOrEqual(15_000);
+    expect(w).toMatchObject({
+      requeueDelayMs: 2_000,
+      maxRequeues: 50,
+      dockerCheckIntervalMs: 2_000,
+      healIntervalMs: 30_000,
+      healAfterS: 60,
+    });
+    expect(loadConfig({ DOCKER_CHECK_INTERVAL_MS: '500', GRADING_MAX_REQUEUES: '5' }).worker).toMatchObject({
+      dockerCheckIntervalMs: 500,
+      maxRequeues: 5,
+    });
+    expect(() => loadConfig({ DOCKER_CHECK_INTERVAL_MS: '0' })).toThrow(/DOCKER_CHECK_INTERVAL_MS/);
+    expect(() => loadConfig({ GRADING_MAX_REQUEUES: '-1' })).toThrow(/GRADING_MAX_REQUEUES/);
+  });
 });

@@ -9,6 +9,7 @@ export * from './db/submissions';
 export * from './db/webhooks';
 export * from './progress';
 export * from './queues';
+export * from './regrade';
 export * from './secrets';
 export * from './webhooks/callbackUrl';
 export * from './webhooks/send';

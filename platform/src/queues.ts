@@ -78,3 +78,26 @@ export async function enqueueDeliveries(
     deliveryIds.map((id) => ({ name: 'deliver', data: { deliveryId: id }, opts: webhookJobOptions(config, id + suffix) })),
   );
 }
+
+/**
+ * Makes sure the submission has a live grading job: a waiting, delayed or active one is kept; a
+ * finished one (completed or failed, e.g. before a re-grade) is replaced; a missing one is added.
+ * Returns whether a job was added.
+ */
+export async function ensureGradingJob(
+  queues: Queues,
+  config: Pick<Config, 'worker'>,
+  submissionId: string,
+  /** Keep a job that finished less than this long ago (its worker may still be recording it). */
+  finishedGraceMs = 0,
+): Promise<boolean> {
+  const job = await queues.grading.getJob(submissionId);
+  if (job) {
+    const state = await job.getState();
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+    if (job.finishedOn && job.finishedOn > Date.now() - finishedGraceMs) return false;
+    await job.remove();
+  }
+  await enqueueGrading(queues, config, submissionId);
+  return true;
+}

@@ -1,7 +1,8 @@
 /**
  * The grading worker's delivery rules on real PostgreSQL and Redis, with a scripted engine in
  * place of Docker: internal errors are retried with backoff up to GRADING_ATTEMPTS, then stored as
- * a failure; a re-delivered job never grades twice nor writes a second result.
+ * a failure; a re-delivered job never grades twice nor writes a second result; an unavailable
+ * sandbox pauses the worker and spends no attempt; lost jobs are healed; failures re-graded.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -14,6 +15,8 @@ import {
   recordProblemVersion,
   getSubmission,
   insertSubmission,
+  metricsRegistry,
+  regradeSubmission,
   type Submission,
   readProgress,
   createQueues,
@@ -22,14 +25,16 @@ import {
 } from '@assay/platform';
 import { loadProblem } from '@assay/sdk/package';
 import type { Result } from '@assay/contracts';
-import { GradeInputError } from '@assay/grader';
+import { GradeInputError, SandboxUnavailableError } from '@assay/grader';
 import type { GradingEngine } from './engine';
 import { startWorkers, type RunningWorkers } from './startWorkers';
 import { createTestEnv, type TestEnv } from '@assay/platform/testing';
 
-type Step = 'accepted' | 'internal_error' | 'throw' | 'refuse';
+type Step = 'accepted' | 'internal_error' | 'throw' | 'refuse' | 'unavailable';
 const script = new Map<string, Step[]>();
 const calls = new Map<string, number>();
+/** While set, the scripted engine's sandbox check fails (as with Docker stopped). */
+let sandboxDown = false;
 
 const engine: GradingEngine = {
   async grade(req, opts) {
@@ -39,6 +44,7 @@ const engine: GradingEngine = {
     opts?.onProgress?.({ stage: 'compiling' });
     if (step === 'throw') throw new Error('engine blew up');
     if (step === 'refuse') throw new GradeInputError('lru-cache accepts typescript, javascript, not cobol');
+    if (step === 'unavailable' || sandboxDown) throw new SandboxUnavailableError('connect ENOENT /var/run/docker.sock');
     const now = new Date().toISOString();
     const result: Result = {
       schemaVersion: 1,
@@ -63,17 +69,25 @@ const engine: GradingEngine = {
   async reapOrphans() {
     return 0;
   },
+  async checkSandbox() {
+    if (sandboxDown) throw new SandboxUnavailableError('the Docker engine does not answer');
+  },
+  async sweepAfterOutage() {
+    sweeps++;
+    return 0;
+  },
   async ping() {},
   async close() {},
 };
 
+let sweeps = 0;
 let env: TestEnv;
 let pool: Pool;
 let redis: Redis;
 let queues: Queues;
 let workers: RunningWorkers;
 
-async function submit(steps: Step[]): Promise<string> {
+async function submit(steps: Step[], enqueue = true): Promise<string> {
   const pkg = await loadProblem('lru-cache');
   await recordProblemVersion(pool, pkg);
   const id = randomUUID();
@@ -93,7 +107,7 @@ async function submit(steps: Step[]): Promise<string> {
     requestHash: 'x',
     clientAddress: null,
   });
-  await enqueueGrading(queues, env.config, id);
+  if (enqueue) await enqueueGrading(queues, env.config, id);
   return id;
 }
 
@@ -111,7 +125,15 @@ const resultRows = async (id: string) =>
   (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE submission_id = $1', [id])).rows[0]!.n;
 
 beforeAll(async () => {
-  env = await createTestEnv('grading_worker', { GRADING_ATTEMPTS: '3', GRADING_BACKOFF_MS: '20', WORKER_CONCURRENCY: '2' });
+  env = await createTestEnv('grading_worker', {
+    GRADING_ATTEMPTS: '3',
+    GRADING_BACKOFF_MS: '20',
+    WORKER_CONCURRENCY: '2',
+    GRADING_REQUEUE_DELAY_MS: '50',
+    DOCKER_CHECK_INTERVAL_MS: '100',
+    WORKER_HEAL_AFTER_S: '0',
+    WORKER_HEAL_INTERVAL_MS: '3600000',
+  });
   await migrate(env.config.databaseUrl);
   pool = createPool(env.config);
   redis = new Redis(env.config.redisUrl, { maxRetriesPerRequest: null });
@@ -194,5 +216,54 @@ describe('GradingWorker', () => {
     expect(await queues.grading.getJobState(id)).toBe('completed');
     expect(calls.get(id)).toBe(1);
     expect(await resultRows(id)).toBe(1);
+  });
+
+  it('a sandbox failure spends no attempt: the job goes back and completes once the engine runs it', async () => {
+    const id = await submit(['unavailable', 'unavailable', 'unavailable', 'unavailable', 'accepted']);
+    const s = await finished(id);
+    expect(s).toMatchObject({ status: 'completed', attempts: 1, result: { verdict: 'accepted' } });
+    expect(calls.get(id)).toBe(5);
+    // BullMQ counts the attempt that completed; the four put back counted none.
+    const job = await queues.grading.getJob(id);
+    expect(job?.attemptsMade).toBe(1);
+    expect(await resultRows(id)).toBe(1);
+  });
+
+  it('pauses while the sandbox is unavailable (readiness and metrics say so), then resumes by itself', async () => {
+    sandboxDown = true;
+    await workers.grading.sandbox.check();
+    expect(workers.grading.sandbox.current()).toMatchObject({ available: false });
+    expect(workers.grading.worker.isPaused()).toBe(true);
+    expect(await metricsRegistry.getSingleMetricAsString('assay_sandbox_available')).toMatch(/assay_sandbox_available 0/);
+    const ids = await Promise.all([submit(['accepted']), submit(['accepted']), submit(['accepted'])]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const id of ids) expect((await getSubmission(pool, id))?.status).toBe('queued');
+    expect(ids.map((id) => calls.get(id) ?? 0)).toEqual([0, 0, 0]);
+    const sweptBefore = sweeps;
+    sandboxDown = false;
+    for (const id of ids) expect(await finished(id)).toMatchObject({ status: 'completed', attempts: 1, result: { verdict: 'accepted' } });
+    expect(sweeps).toBe(sweptBefore + 1);
+    expect(workers.grading.sandbox.current().available).toBe(true);
+    expect(await metricsRegistry.getSingleMetricAsString('assay_sandbox_available')).toMatch(/assay_sandbox_available 1/);
+  });
+
+  it('heals submissions whose job vanished (not only at start); live jobs are left alone', async () => {
+    const lost = await Promise.all([submit(['accepted'], false), submit(['accepted'], false)]);
+    expect(await workers.healer.heal()).toBe(2);
+    for (const id of lost) expect(await finished(id)).toMatchObject({ status: 'completed', result: { verdict: 'accepted' } });
+    expect(calls.get(lost[0]!)).toBe(1);
+    expect(await workers.healer.heal()).toBe(0);
+  });
+
+  it('re-grades a failed submission from scratch; a completed one is refused', async () => {
+    const id = await submit(['internal_error', 'internal_error', 'internal_error', 'accepted']);
+    expect(await finished(id)).toMatchObject({ status: 'failed' });
+    const again = await regradeSubmission(pool, queues, env.config, id);
+    expect(again).toMatchObject({ enqueued: true, submission: { status: 'queued', attempts: 0, result: null } });
+    expect(await finished(id)).toMatchObject({ status: 'completed', attempts: 1, result: { verdict: 'accepted' } });
+    expect(calls.get(id)).toBe(4);
+    expect(await resultRows(id)).toBe(1);
+    await expect(regradeSubmission(pool, queues, env.config, id)).rejects.toThrow(/completed; only a failed submission/);
+    expect(await regradeSubmission(pool, queues, env.config, randomUUID())).toBeUndefined();
   });
 });

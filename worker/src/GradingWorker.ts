@@ -3,13 +3,15 @@
  * A re-delivered job finds the result already written and only makes sure what follows it
  * (status, webhooks) happened. Internal errors are thrown so BullMQ retries them with backoff;
  * the last attempt stores the failure instead. What retrying cannot fix (the engine refusing the
- * request) is stored at once and ends the job with BullMQ's UnrecoverableError.
+ * request) is stored at once and ends the job with BullMQ's UnrecoverableError. Infrastructure
+ * failures (the sandbox engine away, PostgreSQL or Redis not answering) spend no attempt: the job
+ * is moved back to delayed, and while the engine is away the worker is paused (SandboxMonitor).
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FinishedStatus, Result, WebhookEvent } from '@assay/contracts';
-import { GradeInputError } from '@assay/grader';
+import { GradeInputError, SandboxUnavailableError } from '@assay/grader';
 import {
   type Config,
   inTransaction,
@@ -18,7 +20,9 @@ import {
   finishSubmission,
   getSubmission,
   markRetrying,
+  markRequeued,
   markRunning,
+  gradingRequeues,
   type Submission,
   createDeliveries,
   gradingDuration,
@@ -31,6 +35,7 @@ import {
   type Queues,
 } from '@assay/platform';
 import type { GradingEngine } from './engine';
+import { SandboxMonitor } from './SandboxMonitor';
 
 export interface GradingWorkerDeps {
   config: Config;
@@ -54,13 +59,17 @@ export class GradingAbortedError extends Error {
   override readonly name = 'GradingAbortedError';
 }
 
+/** Why a job went back without spending an attempt. */
+type RequeueReason = 'sandbox' | 'services';
+
 export class GradingWorker {
   readonly worker: Worker<GradingJobData>;
+  readonly sandbox: SandboxMonitor;
   private readonly inflight = new Map<string, AbortController>();
 
   constructor(private readonly deps: GradingWorkerDeps) {
     const { config } = deps;
-    this.worker = new Worker<GradingJobData>(GRADING_QUEUE, (job) => this.process(job), {
+    this.worker = new Worker<GradingJobData>(GRADING_QUEUE, (job, token) => this.processOrRequeue(job, token), {
       connection: redisConnection(config, 'worker'),
       prefix: config.queuePrefix,
       concurrency: config.worker.concurrency,
@@ -69,6 +78,12 @@ export class GradingWorker {
       maxStalledCount: config.worker.maxStalledCount,
       autorun: false,
     });
+    this.sandbox = new SandboxMonitor(
+      deps.engine,
+      this.worker,
+      deps.logger.child({ component: 'sandbox-monitor' }),
+      config.worker.dockerCheckIntervalMs,
+    );
     this.worker.on('error', (err) => deps.logger.error({ err }, `grading worker: ${err.message}`));
     this.worker.on('failed', (job, err) => {
       if (!job) return;
@@ -85,6 +100,7 @@ export class GradingWorker {
   }
 
   start(): void {
+    this.sandbox.start();
     void this.worker.run().catch((err) => this.deps.logger.error({ err }, 'grading worker stopped'));
   }
 
@@ -94,9 +110,65 @@ export class GradingWorker {
     );
   }
 
-  private async process(job: Job<GradingJobData>): Promise<{ verdict: string; score: number } | null> {
+  /** Runs the job, or puts it back (no attempt spent) when the sandbox or a service is unavailable. */
+  private async processOrRequeue(job: Job<GradingJobData>, token: string | undefined): Promise<{ verdict: string; score: number } | null> {
     const { submissionId } = job.data;
     const log = this.deps.logger.child({ submissionId, jobAttempt: job.attemptsMade + 1 });
+    // A loop guard: a job put back this often counts its infrastructure failures as attempts again.
+    const mayRequeue = job.attemptsStarted <= job.attemptsMade + this.deps.config.worker.maxRequeues;
+    let reason: RequeueReason | undefined;
+    // Fetched just as the worker paused: nothing ran, so there is no attempt to give back.
+    if (!this.sandbox.current().available) return this.requeue(job, token, 'sandbox', false, log);
+    try {
+      return await this.process(job, log);
+    } catch (err) {
+      if (!mayRequeue || err instanceof GradingAbortedError || err instanceof UnrecoverableError) throw err;
+      if (err instanceof SandboxUnavailableError) {
+        reason = 'sandbox';
+        void this.sandbox.check();
+      } else if (!(await this.servicesAnswer())) reason = 'services';
+      if (!reason) throw err;
+      log.warn({ err, reason }, `infrastructure failure, putting the job back without spending an attempt: ${(err as Error).message}`);
+    }
+    return this.requeue(job, token, reason, true, log);
+  }
+
+  /** Moves the job back to delayed and ends the processor with BullMQ's DelayedError (no attempt counted). */
+  private async requeue(
+    job: Job<GradingJobData>,
+    token: string | undefined,
+    reason: RequeueReason,
+    ran: boolean,
+    log: Logger,
+  ): Promise<never> {
+    const { submissionId } = job.data;
+    gradingRequeues.inc({ reason });
+    const why = reason === 'sandbox' ? 'the sandbox engine is unavailable' : 'a service (PostgreSQL or Redis) is unavailable';
+    if (ran)
+      await markRequeued(this.deps.pool, submissionId, why).catch((err: Error) =>
+        log.warn({ err }, `could not mark the submission queued: ${err.message}`),
+      );
+    await this.publish(submissionId, { type: 'status', status: 'queued', message: `waiting: ${why}` });
+    // If Redis itself is away this throws; the job's lock then lapses and it is handed on as stalled.
+    await job.moveToDelayed(Date.now() + this.deps.config.worker.requeueDelayMs, token);
+    throw new DelayedError();
+  }
+
+  /** Tells an infrastructure failure from ours by asking the services, never by an error's text. */
+  private async servicesAnswer(): Promise<boolean> {
+    const within = <T>(p: Promise<T>) =>
+      Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no answer')), 3_000).unref())]);
+    try {
+      await within(this.deps.pool.query('SELECT 1'));
+      await within(this.deps.redis.ping());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async process(job: Job<GradingJobData>, log: Logger): Promise<{ verdict: string; score: number } | null> {
+    const { submissionId } = job.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
       const existing = await getSubmission(this.deps.pool, submissionId);
@@ -111,6 +183,12 @@ export class GradingWorker {
       }
       const sub = await markRunning(this.deps.pool, submissionId);
       if (!sub) return null;
+      // Handed on from a worker that died: its container may still run; remove it now, not at the next sweep.
+      if (job.attemptsStarted > 1)
+        await this.deps.engine
+          .reapOrphans()
+          .then((n) => n && log.info({ removed: n }, 'removed sandbox containers left by a dead worker'))
+          .catch(() => {});
       await this.publish(submissionId, { type: 'status', status: 'running' });
       const problem = await loadProblemAt(this.deps.pool, sub.problemId, sub.problemVersion);
       const ac = new AbortController();
@@ -144,12 +222,13 @@ export class GradingWorker {
       await this.afterResult(sub, result, 'completed', Math.round(seconds * 1000), null, log);
       return { verdict: result.verdict, score: result.score };
     } catch (err) {
-      if (err instanceof GradingAbortedError || err instanceof InternalGradingError) throw err;
+      if (err instanceof GradingAbortedError || err instanceof InternalGradingError || err instanceof SandboxUnavailableError) throw err;
       // The engine refusing the request will refuse it again; anything else on our side (database,
       // problem package, engine threw) may pass on a later attempt.
       const refused = err instanceof GradeInputError;
       const message = (err as Error).message;
-      if (!refused && !lastAttempt) throw err;
+      // A service not answering is no reason to store a failure: the caller puts the job back.
+      if (!refused && (!lastAttempt || !(await this.servicesAnswer()))) throw err;
       log.error({ err }, refused ? `the engine refused the submission: ${message}` : `grading failed on the last attempt: ${message}`);
       const sub = await getSubmission(this.deps.pool, submissionId);
       if (sub && !sub.result) await this.afterResult(sub, internalErrorResult(sub, message), 'failed', null, message, log);
@@ -195,6 +274,7 @@ export class GradingWorker {
    * (the engine removes their containers) and leaves their jobs to be picked up again as stalled.
    */
   async close(timeoutMs = this.deps.config.worker.shutdownTimeoutMs): Promise<void> {
+    this.sandbox.stop();
     const graceful = this.worker.close();
     const timedOut = await Promise.race([
       graceful.then(() => false),

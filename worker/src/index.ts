@@ -3,3 +3,5 @@ export * from './createEngine';
 export * from './GradingWorker';
 export * from './WebhookWorker';
 export * from './startWorkers';
+export * from './SandboxMonitor';
+export * from './JobHealer';

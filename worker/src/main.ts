@@ -8,7 +8,7 @@ import http from 'node:http';
 import { Redis } from 'ioredis';
 import { loadConfig, syncProblems, migrate, createPool, createLogger, metricsRegistry, createQueues } from '@assay/platform';
 import { createGradingEngine } from './createEngine';
-import { startWorkers } from './startWorkers';
+import { sandboxReady, startWorkers } from './startWorkers';
 
 const config = loadConfig();
 const logger = createLogger(config, 'worker');
@@ -31,6 +31,11 @@ async function main(): Promise<void> {
           res.setHeader('content-type', metricsRegistry.contentType);
           res.end(await metricsRegistry.metrics());
         } else if (req.url === '/healthz') res.end('{"status":"ok"}');
+        else if (req.url === '/readyz')
+          sandboxReady(workers).then(
+            () => res.end('{"status":"ready"}'),
+            (err: Error) => res.writeHead(503).end(JSON.stringify({ status: 'unready', detail: err.message })),
+          );
         else res.writeHead(404).end();
       })
       .listen(config.worker.metricsPort, config.http.host);

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createQueues, enqueueGrading, strandedSubmissions, type Config, type Pool, type Queues } from '@assay/platform';
+import { createQueues, type Config, type Pool, type Queues } from '@assay/platform';
 import type { GradingEngine } from './engine';
 import { GradingWorker } from './GradingWorker';
+import { JobHealer } from './JobHealer';
 import { WebhookWorker } from './WebhookWorker';
 
 const REAP_EVERY_MS = 60_000;
@@ -10,12 +11,13 @@ const REAP_EVERY_MS = 60_000;
 export interface RunningWorkers {
   grading: GradingWorker;
   webhooks: WebhookWorker;
+  healer: JobHealer;
   close(timeoutMs?: number): Promise<void>;
 }
 
 /**
  * Starts the grading and webhook consumers. Call after the engine reaped leftover containers.
- * Also re-enqueues submissions whose job is missing (a job id that exists is a no-op).
+ * Also re-enqueues submissions whose job is missing, now and every WORKER_HEAL_INTERVAL_MS.
  */
 export async function startWorkers(deps: {
   config: Config;
@@ -29,10 +31,10 @@ export async function startWorkers(deps: {
   const webhooks = new WebhookWorker(deps);
   grading.start();
   webhooks.start();
-  const stranded = await strandedSubmissions(deps.pool, 60).catch(() => []);
-  for (const id of stranded) await enqueueGrading(deps.queues, deps.config, id).catch(() => {});
-  if (stranded.length)
-    deps.logger.info({ count: stranded.length }, 're-enqueued submissions left queued or running (existing jobs are kept as they are)');
+  const healer = new JobHealer(deps);
+  const healed = await healer.heal();
+  if (healed) deps.logger.info({ count: healed }, 're-enqueued submissions left queued or running without a live job');
+  healer.start();
   // A sibling worker on this Docker host that dies leaves its containers; sweep them now and then
   // (the engine removes only containers whose owning process is gone, or that outlived any grading).
   const reaper = setInterval(() => {
@@ -46,8 +48,10 @@ export async function startWorkers(deps: {
   return {
     grading,
     webhooks,
+    healer,
     async close(timeoutMs) {
       clearInterval(reaper);
+      healer.stop();
       await Promise.all([grading.close(timeoutMs), webhooks.close(timeoutMs)]);
     },
   };
@@ -65,10 +69,20 @@ export async function startEmbeddedWorker(
   const queues = createQueues(deps.config, 'worker');
   const workers = await startWorkers({ ...deps, queues, engine });
   return {
-    ping: () => engine.ping(),
+    // For /readyz: unready while grading is paused for the engine or the runner image.
+    ping: () => sandboxReady(workers),
     async close() {
       await workers.close();
       await Promise.allSettled([queues.close(), engine.close()]);
     },
   };
+}
+
+/** Rejects, saying why, while the grading worker is paused for the sandbox. */
+export async function sandboxReady(workers: RunningWorkers): Promise<void> {
+  const state = workers.grading.sandbox.current();
+  if (!state.available)
+    throw new Error(
+      `grading paused since ${new Date(state.since ?? Date.now()).toISOString()}: ${state.detail ?? 'the sandbox is unavailable'}`,
+    );
 }

@@ -13,6 +13,8 @@ import {
   getSubmission,
   insertSubmission,
   listSubmissions,
+  NotRegradableError,
+  regradeSubmission,
   recordProblemVersion,
   type Submission,
 } from '@assay/platform';
@@ -22,7 +24,7 @@ import type { ApiContext } from '../context';
 import { HttpError, validationError } from '../errors';
 import { presentSubmission, presentSummary } from '../presenters';
 import { enforceRateLimit } from '../rateLimit';
-import { answerOtherMethods, jsonBody } from '../routing';
+import { answerOtherMethods, jsonBody, noBodyOrJson } from '../routing';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -175,6 +177,26 @@ export function submissionsRouter(ctx: ApiContext): Router {
   r.get('/v1/submissions/:id', async (req, res) => {
     const sub = await visibleSubmission(ctx, req, res);
     res.json(presentSubmission(sub));
+  });
+
+  // An organisation's own failed submission, graded again from scratch (attempts reset).
+  r.post('/v1/submissions/:id/regrade', noBodyOrJson, async (req, res) => {
+    const principal = requirePrincipal(res);
+    const sub = await visibleSubmission(ctx, req, res);
+    if (sub.orgId !== principal.orgId) throw new HttpError('not-found', `no submission ${sub.id} in your organisation`);
+    let regraded;
+    try {
+      regraded = await regradeSubmission(ctx.pool, ctx.queues, ctx.config, sub.id);
+    } catch (e) {
+      if (e instanceof NotRegradableError) throw new HttpError('conflict', e.message, { submissionStatus: e.status });
+      throw e;
+    }
+    if (!regraded) throw new HttpError('not-found', `no submission ${sub.id}`);
+    req.log.info({ submissionId: sub.id, enqueued: regraded.enqueued }, 'regrade requested');
+    res
+      .status(202)
+      .location(`${ctx.config.http.publicUrl ?? ''}/v1/submissions/${sub.id}`)
+      .json(presentSubmission(regraded.submission));
   });
 
   r.get('/v1/submissions/:id/events', async (req, res) => {

@@ -80,13 +80,19 @@ export class RunnerImage {
   }
 
   /** Returns the tag of an image matching the current sources, building it on first use. */
-  ensure(onProgress?: (line: string) => void): Promise<string> {
+  ensure(onProgress?: (line: string) => void, opts: { recheck?: boolean } = {}): Promise<string> {
     // One build per process even when many callers ask at once; a failure may be retried.
     this.pending ??= this.ensureOnce(onProgress).catch((err: unknown) => {
       this.pending = undefined;
       throw err;
     });
-    return this.pending;
+    if (!opts.recheck) return this.pending;
+    // The engine may have lost the image since (removed, or a fresh data root): look again.
+    return this.pending.then(async (tag) => {
+      if (await this.exists(tag)) return tag;
+      if (this.pending) this.pending = undefined;
+      return this.ensure(onProgress);
+    });
   }
 
   /** Removes other `assay-runner:*` tags (images still used by a container are left alone). */

@@ -33,6 +33,11 @@ export interface ReapOptions {
   olderThanMs?: number;
   /** Extra labels a container must carry too (e.g. one worker's own id, or one submission). */
   labels?: Record<string, string>;
+  /**
+   * Also remove this process's own containers that are not in this set (runs that ended while
+   * the engine could not remove their container, e.g. left `Created` or exited by a restart).
+   */
+  ownExcept?: ReadonlySet<string>;
 }
 
 export class ContainerReaper {
@@ -54,7 +59,8 @@ export class ContainerReaper {
     for (const info of containers) {
       const orphan = !ownerAlive(info.Labels[OWNER_LABEL]);
       const expired = info.Created <= cutoffS;
-      if (options.orphansOnly ? !orphan && !expired : !expired) continue;
+      const ownLeftover = options.ownExcept !== undefined && info.Labels[OWNER_LABEL] === ownerId() && !options.ownExcept.has(info.Id);
+      if (!ownLeftover && (options.orphansOnly ? !orphan && !expired : !expired)) continue;
       try {
         await this.docker.getContainer(info.Id).remove({ force: true });
         removed++;

@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { ownerId } from './ContainerReaper';
 import { OutputCapture } from './OutputCapture';
+import { SandboxUnavailableError } from './SandboxUnavailableError';
 import { SANDBOX_ENV, OWNER_LABEL, SANDBOX_LABEL, SUBMISSION_LABEL, sandboxHostConfig } from './sandboxHostConfig';
 
 export interface RunSpec {
@@ -50,12 +51,33 @@ const KILL_GRACE_MS = 15_000;
 const DRAIN_MS = 2_000;
 
 export class SandboxRunner {
+  /** Containers of runs in progress: a sweep after an engine restart must leave them alone. */
+  private readonly active = new Set<string>();
+
   constructor(
     private readonly docker: Docker,
     private readonly logger: Logger,
   ) {}
 
+  /** Ids of this runner's containers whose run has not ended. */
+  activeContainers(): ReadonlySet<string> {
+    return this.active;
+  }
+
+  /**
+   * Throws `SandboxUnavailableError` when the engine failed the run (nothing the submission does
+   * reaches the engine's API); otherwise reports how the container ended.
+   */
   async run(spec: RunSpec): Promise<RunOutcome> {
+    try {
+      return await this.runOnce(spec);
+    } catch (err) {
+      if (err instanceof SandboxUnavailableError) throw err;
+      throw new SandboxUnavailableError(`the Docker engine failed the sandbox run: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private async runOnce(spec: RunSpec): Promise<RunOutcome> {
     const log = this.logger.child({ submissionId: spec.submissionId ?? null });
     const labels: Record<string, string> = { ...spec.labels, [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerId() };
     if (spec.submissionId) labels[SUBMISSION_LABEL] = spec.submissionId;
@@ -76,6 +98,7 @@ export class SandboxRunner {
       StopTimeout: 1,
       HostConfig: sandboxHostConfig(spec),
     });
+    this.active.add(container.id);
     log.debug({ containerId: container.id, cmd: spec.cmd[0] }, 'sandbox container created');
 
     let stream: Duplex | undefined;
@@ -140,6 +163,10 @@ export class SandboxRunner {
       const exit = await Promise.race([exited, stuck]);
       const wallMs = Math.round(performance.now() - startedAt);
       clearTimeout(timer);
+      // Killed by a signal we did not send (the engine stopping its containers on shutdown or
+      // restart): the candidate cannot signal the driver, so the engine went away under the run.
+      if (!killReason && (exit.StatusCode === 137 || exit.StatusCode === 143) && !(await this.wasOomKilled(container, log)))
+        throw new SandboxUnavailableError(`the sandbox was stopped from outside (exit ${exit.StatusCode}): the engine is going away`);
 
       await Promise.race([drained, delay(DRAIN_MS)]);
       capture.finish();
@@ -175,6 +202,7 @@ export class SandboxRunner {
       spec.signal?.removeEventListener('abort', onAbort);
       stream?.destroy();
       waitResponse?.destroy();
+      this.active.delete(container.id);
       await container.remove({ force: true }).catch((err: unknown) => {
         // 404/409: already gone or being removed (a reaper got there first).
         const status = (err as { statusCode?: number }).statusCode;

@@ -1,5 +1,5 @@
 import { isId, type FinishedStatus, type Language, type Result, type SubmissionFile, type SubmissionStatus } from '@assay/contracts';
-import type { Pool, PoolClient } from './pool';
+import { inTransaction, type Pool, type PoolClient } from './pool';
 
 export interface Submission {
   id: string;
@@ -138,6 +138,45 @@ export async function markRunning(pool: Pool, id: string): Promise<Submission | 
 /** Back to queued while a retry waits (after an internal error). */
 export async function markRetrying(pool: Pool, id: string, error: string): Promise<void> {
   await pool.query(`UPDATE submissions SET status = 'queued', error = $2 WHERE id = $1 AND status = 'running'`, [id, error]);
+}
+
+/**
+ * Back to queued after an infrastructure failure (engine or a service away): the attempt counted
+ * by `markRunning` is given back, since nothing of the submission's ran to an end.
+ */
+export async function markRequeued(pool: Pool, id: string, reason: string): Promise<void> {
+  await pool.query(
+    `UPDATE submissions SET status = 'queued', attempts = greatest(attempts - 1, 0), error = $2 WHERE id = $1 AND status = 'running'`,
+    [id, reason],
+  );
+}
+
+/**
+ * A failed submission back to queued for a new grading: its stored failure is removed (the
+ * result is written once per grading). Undefined when there is no such submission; throws
+ * `NotRegradableError` when it is not failed.
+ */
+export async function resetForRegrade(pool: Pool, id: string): Promise<Submission | undefined> {
+  if (!isId(id)) return undefined;
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ status: SubmissionStatus }>(`SELECT status FROM submissions WHERE id = $1 FOR UPDATE`, [id]);
+    if (!rows[0]) return undefined;
+    if (rows[0].status !== 'failed') throw new NotRegradableError(rows[0].status);
+    await client.query(`DELETE FROM results WHERE submission_id = $1`, [id]);
+    await client.query(
+      `UPDATE submissions SET status = 'queued', attempts = 0, error = NULL, started_at = NULL, finished_at = NULL WHERE id = $1`,
+      [id],
+    );
+    return getSubmission(client, id);
+  });
+}
+
+/** Only a failed submission is graded again: a completed one has its verdict, a queued or running one is on its way. */
+export class NotRegradableError extends Error {
+  override readonly name = 'NotRegradableError';
+  constructor(readonly status: SubmissionStatus) {
+    super(`the submission is ${status}; only a failed submission can be graded again`);
+  }
 }
 
 /**
