@@ -1,15 +1,18 @@
 /**
  * PostgreSQL or Redis going away mid-test: requests that need them answer 503 problem+json with
  * Retry-After (never a 500, never a hang), and the API recovers by itself once they are back.
- * Both run privately (outage/PrivateServices.ts): the shared services are never touched.
+ * Both run privately (worker/src/faults/privateServices.ts): the shared services are never touched.
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, loadConfig } from '@assay/platform';
-import { PrivatePostgres, PrivateRedis } from './outage/PrivateServices';
+import { PrivatePostgres, PrivateRedis } from '../../worker/src/faults/privateServices';
 import { startServer, type RunningServer } from './server';
 
+let dir: string | undefined;
 let redis: PrivateRedis | undefined;
 let postgres: PrivatePostgres | undefined;
 let api: RunningServer | undefined;
@@ -44,11 +47,13 @@ async function recovery(ok: () => Promise<boolean>, timeoutMs = 30_000): Promise
 }
 
 beforeAll(async () => {
-  [redis, postgres] = await Promise.all([PrivateRedis.start(), PrivatePostgres.start()]);
+  dir = await mkdtemp(path.join(tmpdir(), 'assay-outage-'));
+  await chmod(dir, 0o755); // PostgreSQL runs as its own OS user, below this dir
+  [redis, postgres] = await Promise.all([PrivateRedis.start(path.join(dir, 'redis')), PrivatePostgres.start(path.join(dir, 'pg'))]);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    DATABASE_URL: postgres.urlOf(),
+    DATABASE_URL: postgres.url(),
     REDIS_URL: redis.url,
     QUEUE_PREFIX: 'outage',
     HOST: '127.0.0.1',
@@ -65,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close().catch(() => {});
   await Promise.allSettled([redis?.stop(), postgres?.stop()]);
+  if (dir) await rm(dir, { recursive: true, force: true });
 }, 60_000);
 
 describe('a dependency outage is a 503 with Retry-After, then heals', () => {

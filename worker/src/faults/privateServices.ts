@@ -1,5 +1,6 @@
 /**
- * Private Redis, PostgreSQL and Docker engine for fault tests and benchmarks: each runs from a
+ * Private Redis, PostgreSQL and Docker engine for fault and outage tests and benchmarks (the API's
+ * outage test uses them too): each runs from a
  * temp dir on loopback or a unix socket, so stopping or restarting one never touches the shared
  * services other tests use. Each `stop()` is safe to call twice and at any point (cleanup paths).
  */
@@ -131,6 +132,11 @@ export class PrivateRedis {
   stop(): Promise<void> {
     return this.daemon.stop('SIGTERM');
   }
+
+  /** SIGKILL: gone at once, as a crashed server is. */
+  kill(): Promise<void> {
+    return this.daemon.stop('SIGKILL');
+  }
 }
 
 export class PrivatePostgres {
@@ -195,6 +201,11 @@ export class PrivatePostgres {
   /** Fast shutdown (SIGINT): open connections are cut, as in a failover or a restart. */
   stop(): Promise<void> {
     return this.daemon.stop('SIGINT');
+  }
+
+  /** Immediate shutdown (SIGQUIT): no checkpoint, connections cut, as in a crash. */
+  kill(): Promise<void> {
+    return this.daemon.stop('SIGQUIT');
   }
 }
 
